@@ -1,0 +1,56 @@
+// Real SDK clients pointed at an emulator, for conformance tests: ECS and R-KVStore through their npm
+// SDKs, DDS through openapi-core's generic callApi (there is no DDS package on npm).
+import Ecs from "@alicloud/ecs20140526";
+import OpenApi, { $OpenApiUtil, OpenApiUtil } from "@alicloud/openapi-core";
+import Kv from "@alicloud/r-kvstore20150101";
+import * as $dara from "@darabonba/typescript";
+
+export type SignatureMode = "acs3" | "v1";
+
+export interface ClientOptions {
+  accessKeyId?: string;
+  accessKeySecret?: string;
+  securityToken?: string;
+  signature?: SignatureMode;
+  timeoutMs?: number;
+}
+
+export function sdkConfig(url: string, o: ClientOptions = {}): $OpenApiUtil.Config {
+  const u = new URL(url);
+  return new $OpenApiUtil.Config({
+    accessKeyId: o.accessKeyId ?? "emulator",
+    accessKeySecret: o.accessKeySecret ?? "emulator-secret",
+    securityToken: o.securityToken,
+    endpoint: u.host,
+    protocol: "http",
+    regionId: "cn-hangzhou",
+    readTimeout: o.timeoutMs ?? 10000,
+    connectTimeout: o.timeoutMs ?? 10000,
+    signatureAlgorithm: o.signature === "v1" ? "v2" : undefined,
+  });
+}
+
+export const ecsClient = (url: string, o?: ClientOptions): Ecs => new Ecs(sdkConfig(url, o));
+export const kvClient = (url: string, o?: ClientOptions): Kv => new Kv(sdkConfig(url, o));
+
+/** A DDS (2015-12-01) RPC call through the generic client; returns the parsed body. */
+export async function ddsCall(url: string, action: string, query: Record<string, unknown>, o?: ClientOptions): Promise<Record<string, unknown>> {
+  const client = new OpenApi(sdkConfig(url, o));
+  const params = new $OpenApiUtil.Params({
+    action, version: "2015-12-01", protocol: "HTTPS", pathname: "/", method: "POST", authType: "AK", style: "RPC", reqBodyType: "formData", bodyType: "json",
+  });
+  const req = new $OpenApiUtil.OpenApiRequest({ query: OpenApiUtil.query(query) });
+  const res = (await client.callApi(params, req, new $dara.RuntimeOptions({}))) as { body: Record<string, unknown> };
+  return res.body;
+}
+
+/** The SDK error's fields that a test asserts on. */
+export async function sdkError(p: Promise<unknown>): Promise<{ code: string; statusCode: number; message: string; name: string; requestId?: string }> {
+  try {
+    await p;
+  } catch (e) {
+    const err = e as { code: string; statusCode: number; message: string; name: string; data?: { RequestId?: string } };
+    return { code: err.code, statusCode: err.statusCode, message: err.message, name: err.name, requestId: err.data?.RequestId };
+  }
+  throw new Error("expected the call to fail, but it succeeded");
+}
