@@ -50,6 +50,10 @@ export class EmulatorAdmin {
   advance(seconds: number): Promise<{ now: string }> {
     return this.call("POST", "/_emulator/clock", { advanceSeconds: seconds });
   }
+  /** Frozen: virtual time moves only through advance(). */
+  freezeClock(frozen = true): Promise<{ now: string; frozen: boolean }> {
+    return this.call("POST", "/_emulator/clock", { frozen });
+  }
   expire(id: string): Promise<AdminInstance> {
     return this.call("POST", `/_emulator/instances/${encodeURIComponent(id)}/expire`);
   }

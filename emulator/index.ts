@@ -18,6 +18,8 @@ export interface EmulatorOptions {
   durations?: Record<string, number>;
   /** Seed of the fault injector's random numbers. */
   seed?: number;
+  /** Start with virtual time frozen: it moves only through the admin API (deterministic tests). */
+  frozenClock?: boolean;
 }
 
 export interface RunningEmulator {
@@ -50,6 +52,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     seconds[name] = value;
   }
   const clock = new Clock(options.timeScale ?? 1, seconds);
+  if (options.frozenClock) clock.setFrozen(true);
   const server = new EmulatorServer({
     products: backends,
     credentials: options.credentials?.length ? options.credentials : [DEFAULT_CREDENTIAL],

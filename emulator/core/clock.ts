@@ -13,6 +13,8 @@ export type DurationTable = Record<string, DurationSpec>;
 
 export class Clock {
   private offsetMs = 0;
+  /** When frozen, virtual time moves only when the admin API advances it. */
+  private frozenAt: number | undefined;
 
   constructor(
     readonly timeScale = 1,
@@ -23,12 +25,27 @@ export class Clock {
   }
 
   now(): number {
-    return this.realNow() + this.offsetMs;
+    return this.frozenAt ?? this.realNow() + this.offsetMs;
   }
 
   advance(seconds: number): void {
     if (!Number.isFinite(seconds) || seconds < 0) throw new Error("advanceSeconds must be a non-negative number");
-    this.offsetMs += seconds * 1000;
+    if (this.frozenAt !== undefined) this.frozenAt += seconds * 1000;
+    else this.offsetMs += seconds * 1000;
+  }
+
+  get frozen(): boolean {
+    return this.frozenAt !== undefined;
+  }
+
+  /** Freeze virtual time where it is now, or let it run with real time again from where it stands. */
+  setFrozen(frozen: boolean): void {
+    if (frozen === this.frozen) return;
+    if (frozen) this.frozenAt = this.now();
+    else {
+      this.offsetMs = this.frozenAt! - this.realNow();
+      this.frozenAt = undefined;
+    }
   }
 
   /** Virtual milliseconds that the named duration lasts, after overrides and the time scale. */

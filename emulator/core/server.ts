@@ -236,7 +236,7 @@ export class EmulatorServer {
       this.store.settle(now);
       let m: RegExpExecArray | null;
       if (route === "GET /_emulator/health") {
-        return this.sendJson(res, 200, { status: "ok", time: this.clock.iso(now), timeScale: this.clock.timeScale, products: [...this.byName.values()].map((p) => ({ product: p.name, version: p.version })) });
+        return this.sendJson(res, 200, { status: "ok", time: this.clock.iso(now), timeScale: this.clock.timeScale, frozen: this.clock.frozen, products: [...this.byName.values()].map((p) => ({ product: p.name, version: p.version })) });
       }
       if (route === "POST /_emulator/reset") {
         this.store.clear();
@@ -264,25 +264,28 @@ export class EmulatorServer {
         this.log.length = 0;
         return this.sendJson(res, 200, { cleared: true });
       }
-      if (route === "GET /_emulator/clock") return this.sendJson(res, 200, { now: this.clock.iso(now), timeScale: this.clock.timeScale });
+      if (route === "GET /_emulator/clock") return this.sendJson(res, 200, this.clockView());
       if (route === "POST /_emulator/clock") {
-        const seconds = (json as { advanceSeconds?: unknown }).advanceSeconds;
-        if (typeof seconds !== "number" || !Number.isFinite(seconds) || seconds < 0) throw new HttpError(400, "advanceSeconds must be a non-negative number");
-        this.clock.advance(seconds);
+        const { advanceSeconds, frozen } = json as { advanceSeconds?: unknown; frozen?: unknown };
+        if (advanceSeconds === undefined && frozen === undefined) throw new HttpError(400, 'body must be {"advanceSeconds": n} and/or {"frozen": true|false}');
+        if (advanceSeconds !== undefined && !(typeof advanceSeconds === "number" && Number.isFinite(advanceSeconds) && advanceSeconds >= 0)) throw new HttpError(400, "advanceSeconds must be a non-negative number");
+        if (frozen !== undefined && typeof frozen !== "boolean") throw new HttpError(400, "frozen must be true or false");
+        if (frozen !== undefined) this.clock.setFrozen(frozen);
+        if (typeof advanceSeconds === "number") this.clock.advance(advanceSeconds);
         this.store.settle(this.clock.now());
-        return this.sendJson(res, 200, { now: this.clock.iso(this.clock.now()) });
+        return this.sendJson(res, 200, this.clockView());
       }
       if ((m = /^POST \/_emulator\/instances\/([^/]+)\/expire$/.exec(route))) {
         const instance = this.instance(m[1]);
         if (instance.chargeType !== "PrePaid") throw new HttpError(409, `${instance.id} is not a subscription (PrePaid) instance`);
-        this.backend(instance).expire(instance, { clock: this.clock, store: this.store });
+        this.hook(() => this.backend(instance).expire(instance, { clock: this.clock, store: this.store }));
         return this.sendJson(res, 200, this.adminView(instance));
       }
       if ((m = /^POST \/_emulator\/instances\/([^/]+)\/lock$/.exec(route))) {
         const instance = this.instance(m[1]);
         const reason = (json as { reason?: unknown }).reason;
         if (typeof reason !== "string" || !reason) throw new HttpError(400, 'body must be {"reason": "..."}');
-        this.backend(instance).lock(instance, reason, { clock: this.clock, store: this.store });
+        this.hook(() => this.backend(instance).lock(instance, reason, { clock: this.clock, store: this.store }));
         return this.sendJson(res, 200, this.adminView(instance));
       }
       if ((m = /^POST \/_emulator\/instances\/([^/]+)\/dependency$/.exec(route))) {
@@ -328,6 +331,19 @@ export class EmulatorServer {
     } catch (e) {
       if (e instanceof HttpError) return this.sendJson(res, e.status, { error: e.message });
       return this.sendJson(res, 500, { error: String(e) });
+    }
+  }
+
+  private clockView(): { now: string; timeScale: number; frozen: boolean } {
+    return { now: this.clock.iso(this.clock.now()), timeScale: this.clock.timeScale, frozen: this.clock.frozen };
+  }
+
+  /** A product's admin hook refuses what makes no sense for it (e.g. a lock reason it does not know): 409. */
+  private hook(fn: () => void): void {
+    try {
+      fn();
+    } catch (e) {
+      throw new HttpError(409, (e as Error).message);
     }
   }
 

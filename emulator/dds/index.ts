@@ -1,17 +1,33 @@
+// ApsaraDB for MongoDB (product Dds, version 2015-12-01): replica-set instances from CreateDBInstance to
+// release, with subscription expiry and LockMode (alicloud-apis.md §2).
 import { ProductBackend } from "../core/product";
+import { DDS_ACTIONS } from "./actions";
+import { DDS_ERRORS } from "./errors";
+import { expireNow, lockFor } from "./lifecycle";
 
-// STUB: to be replaced by the real backend.
 export function ddsBackend(): ProductBackend {
   return {
     name: "dds",
     productCode: "Dds",
     version: "2015-12-01",
     hostId: "mongodb.aliyuncs.com",
-    durations: {},
-    errors: {},
-    actions: {},
-    releaseActions: [],
-    expire() {},
-    lock() {},
+    durations: {
+      "dds.creating": { seconds: 300, what: "CreateDBInstance: DBInstanceStatus Creating → Running" },
+      "dds.deleting": { seconds: 60, what: "DeleteDBInstance: Deleting → gone (InvalidDBInstanceId.NotFound)" },
+      "dds.destroying": { seconds: 60, what: "DestroyInstance: Deleting → gone" },
+      "dds.lockAfterExpiry": {
+        seconds: 600,
+        what: "subscription expired → LockMode LockByExpiration (docs disagree: at once or on day 16)",
+      },
+    },
+    errors: DDS_ERRORS,
+    actions: DDS_ACTIONS,
+    releaseActions: ["DeleteDBInstance", "DestroyInstance"],
+    expire(instance, ctx) {
+      expireNow(ctx.store, ctx.clock, instance);
+    },
+    lock(instance, reason, ctx) {
+      lockFor(ctx.store, instance, reason);
+    },
   };
 }

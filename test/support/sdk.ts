@@ -33,24 +33,38 @@ export function sdkConfig(url: string, o: ClientOptions = {}): $OpenApiUtil.Conf
 export const ecsClient = (url: string, o?: ClientOptions): Ecs => new Ecs(sdkConfig(url, o));
 export const kvClient = (url: string, o?: ClientOptions): Kv => new Kv(sdkConfig(url, o));
 
-/** A DDS (2015-12-01) RPC call through the generic client; returns the parsed body. */
-export async function ddsCall(url: string, action: string, query: Record<string, unknown>, o?: ClientOptions): Promise<Record<string, unknown>> {
+/** Any RPC call through openapi-core's generic callApi (how DDS is called: there is no DDS package on npm). */
+export async function rpcCall(url: string, version: string, action: string, query: Record<string, unknown>, o?: ClientOptions): Promise<Record<string, unknown>> {
   const client = new OpenApi(sdkConfig(url, o));
   const params = new $OpenApiUtil.Params({
-    action, version: "2015-12-01", protocol: "HTTPS", pathname: "/", method: "POST", authType: "AK", style: "RPC", reqBodyType: "formData", bodyType: "json",
+    action, version, protocol: "HTTPS", pathname: "/", method: "POST", authType: "AK", style: "RPC", reqBodyType: "formData", bodyType: "json",
   });
   const req = new $OpenApiUtil.OpenApiRequest({ query: OpenApiUtil.query(query) });
   const res = (await client.callApi(params, req, new $dara.RuntimeOptions({}))) as { body: Record<string, unknown> };
   return res.body;
 }
 
+/** A DDS (2015-12-01) call; returns the parsed body. */
+export const ddsCall = (url: string, action: string, query: Record<string, unknown>, o?: ClientOptions): Promise<Record<string, unknown>> =>
+  rpcCall(url, "2015-12-01", action, query, o);
+
 /** The SDK error's fields that a test asserts on. */
-export async function sdkError(p: Promise<unknown>): Promise<{ code: string; statusCode: number; message: string; name: string; requestId?: string }> {
+export interface SdkErrorFields {
+  code: string;
+  statusCode: number;
+  message: string;
+  name: string;
+  requestId?: string;
+  retryAfter?: number;
+  data?: Record<string, unknown>;
+}
+
+export async function sdkError(p: Promise<unknown>): Promise<SdkErrorFields> {
   try {
     await p;
   } catch (e) {
-    const err = e as { code: string; statusCode: number; message: string; name: string; data?: { RequestId?: string } };
-    return { code: err.code, statusCode: err.statusCode, message: err.message, name: err.name, requestId: err.data?.RequestId };
+    const err = e as SdkErrorFields & { data?: { RequestId?: string } };
+    return { code: err.code, statusCode: err.statusCode, message: err.message, name: err.name, requestId: err.data?.RequestId, retryAfter: err.retryAfter, data: err.data };
   }
   throw new Error("expected the call to fail, but it succeeded");
 }

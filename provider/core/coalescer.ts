@@ -1,0 +1,76 @@
+// Call coalescing. The engine sends every delete of a deployment to one provider process, concurrently; calls
+// that can take many ids (StopInstances, DeleteInstances, DescribeInstances) are merged per key (region and
+// flags) into batches of up to `maxBatch`, so 50 parallel deletes cost a handful of calls instead of 50×N.
+
+export interface CoalescerOptions<Item, Result> {
+  maxBatch: number;
+  /** How long the first item of a batch waits for company. */
+  windowMs: number;
+  /** Runs one batch; returns one result or Error per item, in order. A throw fails the whole batch. */
+  run: (key: string, items: Item[]) => Promise<(Result | Error)[]>;
+}
+
+interface Pending<Item, Result> {
+  items: Item[];
+  settle: { resolve: (r: Result) => void; reject: (e: unknown) => void }[];
+  timer?: NodeJS.Timeout;
+}
+
+/** ALICLOUD_RELEASE_COALESCE=false turns merging off (each caller's batch runs alone), for comparison. */
+export function coalescingEnabled(): boolean {
+  return process.env.ALICLOUD_RELEASE_COALESCE !== "false";
+}
+
+export class Coalescer<Item, Result> {
+  private readonly pending = new Map<string, Pending<Item, Result>>();
+
+  constructor(private readonly o: CoalescerOptions<Item, Result>) {}
+
+  /** Each item gets its own result; items submitted together by one caller always share batches. */
+  submitAll(key: string, items: Item[]): Promise<Result>[] {
+    if (!coalescingEnabled()) return this.runAlone(key, items);
+    return items.map((item) => this.submit(key, item));
+  }
+
+  private submit(key: string, item: Item): Promise<Result> {
+    return new Promise<Result>((resolve, reject) => {
+      let batch = this.pending.get(key);
+      if (!batch) {
+        batch = { items: [], settle: [] };
+        this.pending.set(key, batch);
+        batch.timer = setTimeout(() => this.flush(key), this.o.windowMs);
+      }
+      batch.items.push(item);
+      batch.settle.push({ resolve, reject });
+      if (batch.items.length >= this.o.maxBatch) this.flush(key);
+    });
+  }
+
+  private flush(key: string): void {
+    const batch = this.pending.get(key);
+    if (!batch) return;
+    this.pending.delete(key);
+    clearTimeout(batch.timer);
+    void this.execute(key, batch.items, batch.settle);
+  }
+
+  private runAlone(key: string, items: Item[]): Promise<Result>[] {
+    const promises: Promise<Result>[] = [];
+    for (let i = 0; i < items.length; i += this.o.maxBatch) {
+      const chunk = items.slice(i, i + this.o.maxBatch);
+      const settle: Pending<Item, Result>["settle"] = [];
+      for (let j = 0; j < chunk.length; j++) promises.push(new Promise<Result>((resolve, reject) => settle.push({ resolve, reject })));
+      void this.execute(key, chunk, settle);
+    }
+    return promises;
+  }
+
+  private async execute(key: string, items: Item[], settle: Pending<Item, Result>["settle"]): Promise<void> {
+    try {
+      const results = await this.o.run(key, items);
+      results.forEach((r, i) => (r instanceof Error ? settle[i].reject(r) : settle[i].resolve(r)));
+    } catch (e) {
+      for (const s of settle) s.reject(e);
+    }
+  }
+}

@@ -1,0 +1,64 @@
+// Shared pieces of every dynamic provider module: the method guard, init failures, input validation helpers.
+import * as pulumi from "@pulumi/pulumi";
+import { CheckFailure } from "./options";
+import { configureFromStack } from "./settings";
+
+/**
+ * A thrown non-Error value makes the engine wait forever for a reply (pulumi-dynamic.md §3.3), and an Error
+ * whose message is empty shows nothing. Every provider method goes through this.
+ */
+export function guard<A extends unknown[], R>(fn: (...args: A) => Promise<R>): (...args: A) => Promise<R> {
+  return async (...args: A) => {
+    try {
+      return await fn(...args);
+    } catch (e) {
+      if (e instanceof Error) {
+        if (!e.message) e.message = `${e.name || "Error"} without a message`;
+        throw e;
+      }
+      throw new Error(`unexpected failure: ${typeof e === "string" ? e : JSON.stringify(e)}`);
+    }
+  };
+}
+
+/**
+ * A create that made cloud resources and then failed: thrown with the id and the outputs (including
+ * __provider) so the engine keeps the resource in state and a later destroy releases it.
+ */
+export class InitFailure extends Error {
+  constructor(
+    message: string,
+    readonly id: string,
+    readonly properties: Record<string, unknown>,
+    readonly reasons: string[],
+  ) {
+    super(message);
+    this.name = "InitFailure";
+  }
+}
+
+export async function configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
+  configureFromStack(req.config);
+}
+
+export type Inputs = Record<string, unknown>;
+
+export function isString(v: unknown): v is string {
+  return typeof v === "string" && v.length > 0;
+}
+
+/** e.g. i-bp1…, dds-bp1…, r-bp1…: the product prefix, then lowercase letters and digits. */
+export function idFailure(property: string, value: unknown, prefix: string, product: string): CheckFailure | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== "string" || !new RegExp(`^${prefix}-[a-z0-9]{6,40}$`).test(value)) {
+    return { property, reason: `${property} must be ${product} instance id like "${prefix}-bp1…", got ${JSON.stringify(value)}` };
+  }
+  return undefined;
+}
+
+/** Keys whose change never touches the cloud: they only say how to delete. */
+export const DELETE_OPTION_KEYS = ["force", "onSubscription", "overrideProtection", "deleteTimeoutSeconds", "stopTimeoutSeconds", "purgeRecycleBin"];
+
+export function changedKeys(olds: Inputs, news: Inputs, keys: string[]): string[] {
+  return keys.filter((k) => JSON.stringify(olds[k] ?? null) !== JSON.stringify(news[k] ?? null));
+}

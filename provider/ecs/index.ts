@@ -1,0 +1,2 @@
+export { Instance, InstanceSet } from "./instance";
+export type { InstanceArgs, InstanceSetArgs, DeleteOptionArgs, EcsDeleteOptionArgs } from "./instance";

@@ -1,0 +1,12 @@
+// The dynamic provider of ecs.Instance. This module's exports object is the provider handed to
+// dynamic.Resource, so the state stores only `require("pulumi-alicloud-release/ecs/instance-provider")`:
+// never move or rename this file.
+import { configure as configureStack } from "../core/dynamic";
+import { ecsProviderMethods } from "./provider-methods";
+
+const methods = ecsProviderMethods("ecs.Instance");
+
+export const configure = configureStack;
+export const { check, diff, create, read, update } = methods;
+const del = methods.delete;
+export { del as delete };

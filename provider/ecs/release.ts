@@ -1,0 +1,243 @@
+// The ECS release procedure, as documented (seeds 001/002, alicloud-apis.md §1.3–§1.6):
+//   1. describe: an instance no longer listed is already released;
+//   2. preflight before changing anything: release protection, unexpired subscriptions, security locks;
+//   3. stop gracefully and wait for Stopped, escalating to ForceStop when the graceful stop takes too long
+//      (or, with `force`, skip the stop and release with Force=true);
+//   4. DeleteInstances (expired subscriptions with TerminateSubscription=true);
+//   5. success only once DescribeInstances no longer lists the instance.
+// It serves one instance (ecs.Instance) and many (ecs.InstanceSet) alike; the API layer batches and coalesces.
+import { ApiFailure, ReleaseError } from "../core/failure";
+import { DeleteOptions } from "../core/options";
+import { progress, warn } from "../core/progress";
+import { backoffDelay } from "../core/retry";
+import { Deadline, formatDuration, sleep } from "../core/timing";
+import { waitFor } from "../core/waiter";
+import { lookup } from "../core/catalog";
+import * as api from "./api";
+import { EcsInstanceState } from "./api";
+import { ECS_CATALOG } from "./errors";
+
+export interface EcsReleaseRequest {
+  /** "ecs.Instance" or "ecs.InstanceSet", for messages. */
+  resource: string;
+  regionId: string;
+  instanceIds: string[];
+  options: DeleteOptions;
+  /** How long a graceful stop may take before ForceStop (bounded by the deadline). */
+  stopTimeoutSeconds: number;
+}
+
+export interface EcsReleaseOutcome {
+  released: string[];
+  alreadyGone: string[];
+  /** Unexpired subscriptions left running because onSubscription is "retain". */
+  retained: string[];
+}
+
+export const DEFAULT_STOP_TIMEOUT_SECONDS = 300;
+
+export function isExpired(s: EcsInstanceState, now = Date.now()): boolean {
+  if (s.chargeType !== "PrePaid") return false;
+  // The API reports an expired instance as Stopped with a "financial" lock; the expiry time says the same.
+  if (s.lockReasons.includes("financial")) return true;
+  const t = s.expiredTime ? Date.parse(s.expiredTime) : NaN;
+  return Number.isFinite(t) && t <= now;
+}
+
+export async function releaseEcsInstances(req: EcsReleaseRequest): Promise<EcsReleaseOutcome> {
+  const deadline = Deadline.seconds(req.options.deleteTimeoutSeconds);
+  const { regionId: region, resource } = req;
+  const ids = [...new Set(req.instanceIds)];
+  const started = Date.now();
+
+  // 1. Describe.
+  let states = await api.describe(region, ids, deadline, resource);
+  const alreadyGone = ids.filter((id) => !states.get(id));
+  for (const id of alreadyGone) progress(id, "already released (not listed by DescribeInstances)");
+  const live = ids.map((id) => states.get(id)).filter((s): s is EcsInstanceState => Boolean(s));
+
+  // 2. Preflight: decide everything before changing anything.
+  const refusals: string[] = [];
+  const retained: string[] = [];
+  const toConvert: string[] = [];
+  const toUnprotect: string[] = [];
+  for (const s of live) {
+    if (s.deletionProtection) {
+      if (req.options.overrideProtection) toUnprotect.push(s.instanceId);
+      else refusals.push(`${s.instanceId}: release protection (DeletionProtection) is on. Set overrideProtection: true (then \`pulumi up\`) to turn it off before release, or turn it off in the ECS console.`);
+    }
+    if (s.chargeType === "PrePaid" && !isExpired(s)) {
+      const until = s.expiredTime ?? "an unknown date";
+      if (req.options.onSubscription === "retain") retained.push(s.instanceId);
+      else if (req.options.onSubscription === "convert") toConvert.push(s.instanceId);
+      else {
+        refusals.push(
+          `${s.instanceId}: subscription (PrePaid) instance that has not expired (expires ${until}); the API releases a subscription only after it expires. ` +
+            `Choose onSubscription: "convert" (switch to pay-as-you-go with ModifyInstanceChargeType, refunding the unused time within the account's monthly refund quota, then release), ` +
+            `"retain" (leave it running until it expires and drop it from Pulumi state), or wait until it expires.`,
+        );
+      }
+    }
+  }
+  if (refusals.length > 0) {
+    throw new ReleaseError(`${resource} ${ids.join(", ")}: not released; nothing was changed:\n${refusals.map((r) => `  - ${r}`).join("\n")}`, refusalCode(live, req.options));
+  }
+  for (const id of retained) {
+    const s = states.get(id)!;
+    warn(id, `subscription instance not expired (expires ${s.expiredTime ?? "?"}): left running and removed from Pulumi state (onSubscription: "retain"). It is billed until it expires.`);
+  }
+  let work = live.map((s) => s.instanceId).filter((id) => !retained.includes(id));
+  if (work.length === 0) return { released: [], alreadyGone, retained };
+  for (const s of live) {
+    if (work.includes(s.instanceId) && s.lockReasons.includes("security")) {
+      progress(s.instanceId, "locked for security: releasing anyway; its disks are released with it even where DeleteWithInstance=false");
+    }
+  }
+
+  // 3a. Changes the preflight allowed.
+  for (const id of toUnprotect) {
+    await api.disableDeletionProtection(region, id, deadline, resource);
+    progress(id, "release protection turned off (overrideProtection)");
+  }
+  if (toConvert.length > 0) {
+    for (const id of toConvert) progress(id, "converting subscription to pay-as-you-go before release (ModifyInstanceChargeType; uses the account's monthly refund quota)");
+    await api.convertToPayAsYouGo(region, toConvert, deadline, resource);
+    states = await api.describe(region, ids, deadline, resource);
+  }
+
+  // 3b. Stop.
+  if (!req.options.force) {
+    work = await stopAll(req, work, deadline);
+  }
+
+  // 4. Release, and 5. wait until DescribeInstances no longer lists them.
+  await releaseAll(req, work, deadline);
+  await waitFor({
+    deadline,
+    phase: "released",
+    subject: `${resource} ${work.join(", ")}`,
+    minDelayMs: 2000,
+    maxDelayMs: 10000,
+    poll: () => api.describe(region, work, deadline, resource),
+    done: (m) => [...m.values()].every((s) => s === null),
+    describe: (m) => summarize(m),
+  });
+  const took = formatDuration(Date.now() - started);
+  for (const id of work) progress(id, `released (${took})`);
+  return { released: work, alreadyGone, retained };
+}
+
+function refusalCode(live: EcsInstanceState[], options: DeleteOptions): string {
+  return live.some((s) => s.deletionProtection && !options.overrideProtection) ? "InvalidOperation.DeletionProtection" : "ChargeTypeViolation";
+}
+
+function summarize(m: Map<string, EcsInstanceState | null>): string {
+  const counts = new Map<string, number>();
+  for (const s of m.values()) counts.set(s ? s.status : "released", (counts.get(s ? s.status : "released") ?? 0) + 1);
+  if (m.size === 1) return [...counts.keys()][0];
+  return [...counts].map(([k, n]) => `${n} ${k}`).join(", ");
+}
+
+/** Graceful stop, escalated to ForceStop after the stop budget. Returns the ids still to release. */
+async function stopAll(req: EcsReleaseRequest, ids: string[], deadline: Deadline): Promise<string[]> {
+  const { regionId: region, resource } = req;
+  const asked = new Map<string, "graceful" | "force">();
+  const stopStarted = new Map<string, number>();
+  const reported = new Set<string>();
+
+  const drive = (force: boolean) => async (): Promise<Map<string, EcsInstanceState | null>> => {
+    const states = await api.describe(region, ids, deadline, resource);
+    const toStop: string[] = [];
+    for (const [id, s] of states) {
+      if (!s) continue;
+      if (s.status === "Stopped" && stopStarted.has(id) && !reported.has(id)) {
+        reported.add(id);
+        progress(id, `stopped after ${formatDuration(Date.now() - stopStarted.get(id)!)}`);
+      }
+      const wanted = force ? "force" : "graceful";
+      const stoppable = s.status === "Running" || (force && s.status === "Stopping");
+      if (stoppable && asked.get(id) !== wanted && !(wanted === "graceful" && asked.get(id) === "force")) toStop.push(id);
+    }
+    if (toStop.length > 0) {
+      for (const id of toStop) {
+        if (!stopStarted.has(id)) stopStarted.set(id, Date.now());
+        asked.set(id, force ? "force" : "graceful");
+        progress(id, force ? "stopping (forced)" : "stopping (graceful)");
+      }
+      const results = await Promise.all(api.stop(region, toStop, force, deadline, resource));
+      results.forEach((r, i) => {
+        if (r.ok || !r.code) return;
+        const entry = lookup(r.code, ECS_CATALOG);
+        // Already stopping/stopped or expired (an expired instance is already stopped): the poll will see it.
+        if (entry?.retry === "transition" || entry?.retry === "gone" || r.code === "InstanceExpiredOrInArrears") {
+          asked.delete(toStop[i]);
+          return;
+        }
+        throw ReleaseError.fromApi({ resource, ids: [toStop[i]], action: "StopInstances" }, { code: r.code, serviceMessage: r.message ?? "", requestId: r.requestId }, ECS_CATALOG);
+      });
+    }
+    return states;
+  };
+
+  const allStopped = (m: Map<string, EcsInstanceState | null>): boolean => [...m.values()].every((s) => s === null || s.status === "Stopped");
+  const budgetMs = Math.min(req.stopTimeoutSeconds * 1000, deadline.remainingMs());
+  const graceful = await waitFor({
+    deadline, phase: "stopped", subject: `${resource} ${ids.join(", ")}`, minDelayMs: 2000, maxDelayMs: 10000,
+    budgetMs, poll: drive(false), done: allStopped, describe: summarize,
+  });
+  let final = graceful.state;
+  if (graceful.budgetSpent) {
+    for (const [id, s] of final) if (s && s.status !== "Stopped") progress(id, `graceful stop did not finish within ${formatDuration(budgetMs)}; forcing the stop`);
+    final = (
+      await waitFor({
+        deadline, phase: "stopped", subject: `${resource} ${ids.join(", ")}`, minDelayMs: 1000, maxDelayMs: 10000,
+        poll: drive(true), done: allStopped, describe: summarize,
+      })
+    ).state;
+  }
+  return ids.filter((id) => final.get(id));
+}
+
+/** DeleteInstances in batches; instances whose release is refused for a passing reason are retried. */
+async function releaseAll(req: EcsReleaseRequest, ids: string[], deadline: Deadline): Promise<void> {
+  const { regionId: region, resource } = req;
+  let todo = ids;
+  for (let attempt = 0; todo.length > 0; attempt++) {
+    const states = await api.describe(region, todo, deadline, resource);
+    const present = todo.filter((id) => states.get(id));
+    const groups = new Map<boolean, string[]>();
+    for (const id of present) {
+      const terminate = isExpired(states.get(id)!);
+      groups.set(terminate, [...(groups.get(terminate) ?? []), id]);
+    }
+    const retry: { id: string; failure: ApiFailure }[] = [];
+    await Promise.all(
+      [...groups].map(async ([terminate, group]) => {
+        for (const id of group) progress(id, `releasing (DeleteInstances${req.options.force ? ", Force" : ""}${terminate ? ", TerminateSubscription" : ""})`);
+        const results = await Promise.all(api.release(region, group, { force: req.options.force, terminateSubscription: terminate }, deadline, resource));
+        results.forEach((r, i) => {
+          if (r.ok) return;
+          const failure: ApiFailure = { code: r.code ?? "Unknown", serviceMessage: r.message ?? "", requestId: r.requestId };
+          if (lookup(failure.code, ECS_CATALOG)?.retry === "transition") retry.push({ id: group[i], failure });
+          else throw r.message?.includes("What to do:") ? new ReleaseError(r.message, failure.code, r.requestId) : ReleaseError.fromApi({ resource, ids: [group[i]], action: "DeleteInstances" }, failure, ECS_CATALOG);
+        });
+      }),
+    );
+    if (retry.length === 0) return;
+    const delay = backoffDelay(attempt, retry[0].failure, false);
+    if (delay >= deadline.remainingMs()) {
+      const { id, failure } = retry[0];
+      throw ReleaseError.fromApi({ resource, ids: retry.map((r) => r.id), action: "DeleteInstances" }, failure, ECS_CATALOG, `Still refused when the delete deadline (${formatDuration(deadline.totalMs)}) was reached, for ${id}${retry.length > 1 ? ` and ${retry.length - 1} more` : ""}.`);
+    }
+    for (const { id, failure } of retry) progress(id, `release refused for now (${failure.code}); retrying in ${formatDuration(delay)}`);
+    await sleep(delay);
+    todo = retry.map((r) => r.id);
+    // An instance that was started again meanwhile must be stopped again first.
+    if (!req.options.force) {
+      const again = await api.describe(region, todo, deadline, resource);
+      const running = todo.filter((id) => again.get(id)?.status === "Running" || again.get(id)?.status === "Stopping");
+      if (running.length > 0) await stopAll(req, running, deadline);
+    }
+  }
+}
+

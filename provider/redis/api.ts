@@ -1,0 +1,189 @@
+// R-KVStore calls used by create and the release lifecycle, each under the retry policy and the caller's
+// deadline. Every call concerns one instance: DeleteInstance and DestroyInstance take a single id.
+import * as Kv from "@alicloud/r-kvstore20150101";
+import { kvClient, runtimeOptions } from "../core/clients";
+import { ApiFailure, asApiFailure, ReleaseError } from "../core/failure";
+import { GoneFailure, withRetry } from "../core/retry";
+import { Deadline } from "../core/timing";
+import { KV_CATALOG } from "./errors";
+import { scrubError } from "./secrets";
+
+/** What the lifecycle needs to know about an instance, from DescribeInstanceAttribute. */
+export interface KvState {
+  instanceId: string;
+  regionId?: string;
+  /** InstanceStatus: Normal, Creating, …, Inactive, Released (in the recycle bin). */
+  status: string;
+  chargeType: string;
+  /** Subscription expiry. */
+  endTime?: string;
+  releaseProtection: boolean;
+  /** The distributed (Global Distributed Cache) instance it belongs to, if any. */
+  globalInstanceId?: string;
+  connectionDomain?: string;
+  port?: number;
+}
+
+export const RELEASED = "Released";
+
+export function stateFrom(a: Kv.DescribeInstanceAttributeResponseBodyInstancesDBInstanceAttribute): KvState {
+  return {
+    instanceId: a.instanceId ?? "",
+    regionId: a.regionId || undefined,
+    status: a.instanceStatus ?? "Unknown",
+    chargeType: a.chargeType ?? "PostPaid",
+    endTime: a.endTime || undefined,
+    releaseProtection: a.instanceReleaseProtection === true,
+    globalInstanceId: a.globalInstanceId || undefined,
+    connectionDomain: a.connectionDomain || undefined,
+    port: a.port,
+  };
+}
+
+const ctx = (resource: string, id: string, action: string) => ({ resource, ids: [id], action });
+
+/** Current state; null when the instance does not exist (InvalidInstanceId.NotFound, or an empty answer). */
+export async function describe(region: string, id: string, deadline: Deadline, resource: string): Promise<KvState | null> {
+  const req = new Kv.DescribeInstanceAttributeRequest({ instanceId: id });
+  try {
+    const res = await withRetry(() => kvClient(region).describeInstanceAttributeWithOptions(req, runtimeOptions()), {
+      deadline, catalog: KV_CATALOG, context: ctx(resource, id, "DescribeInstanceAttribute"),
+    });
+    const found = (res.body?.instances?.DBInstanceAttribute ?? []).find((a) => a.instanceId === id);
+    return found ? stateFrom(found) : null;
+  } catch (e) {
+    if (e instanceof GoneFailure) return null;
+    throw e;
+  }
+}
+
+/**
+ * When the instance entered the recycle bin (DescribeInstances' DestroyTime; DescribeInstanceAttribute does not
+ * return it). Only for a progress line: any failure gives undefined rather than failing the delete.
+ */
+export async function recycleBinEntryTime(region: string, id: string, deadline: Deadline, resource: string): Promise<string | undefined> {
+  const req = new Kv.DescribeInstancesRequest({ regionId: region, instanceIds: id, instanceStatus: RELEASED });
+  try {
+    const res = await withRetry(() => kvClient(region).describeInstancesWithOptions(req, runtimeOptions()), {
+      deadline, catalog: KV_CATALOG, context: ctx(resource, id, "DescribeInstances"),
+    });
+    return (res.body?.instances?.KVStoreInstance ?? []).find((i) => i.instanceId === id)?.destroyTime || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether the service itself lists the subscription as expired (its clock, not ours); undefined if unknown. */
+export async function listedAsExpired(region: string, id: string, deadline: Deadline, resource: string): Promise<boolean | undefined> {
+  const req = new Kv.DescribeInstancesRequest({ regionId: region, instanceIds: id, expired: "true" });
+  try {
+    const res = await withRetry(() => kvClient(region).describeInstancesWithOptions(req, runtimeOptions()), {
+      deadline, catalog: KV_CATALOG, context: ctx(resource, id, "DescribeInstances"),
+    });
+    return (res.body?.instances?.KVStoreInstance ?? []).some((i) => i.instanceId === id);
+  } catch {
+    return undefined;
+  }
+}
+
+export async function modifyAttributes(region: string, id: string, change: { releaseProtection?: boolean; instanceName?: string }, deadline: Deadline, resource: string): Promise<void> {
+  const req = new Kv.ModifyInstanceAttributeRequest({ instanceId: id, instanceReleaseProtection: change.releaseProtection, instanceName: change.instanceName });
+  await withRetry(() => kvClient(region).modifyInstanceAttributeWithOptions(req, runtimeOptions()), {
+    deadline, catalog: KV_CATALOG, context: ctx(resource, id, "ModifyInstanceAttribute"),
+  });
+}
+
+/** Transport failures leave it unknown whether the service acted on the request. */
+function unanswered(f: ApiFailure): boolean {
+  return ["Network", "Timeout", "BadReply", "ServerError"].includes(f.code) || (f.statusCode !== undefined && f.statusCode >= 500);
+}
+
+export type DeleteAnswer =
+  | { accepted: true }
+  | { accepted: false; refusal: ApiFailure; earlierAttemptUnanswered: boolean };
+
+/**
+ * DeleteInstance (into the recycle bin). It has no idempotency token, so a retry after a lost reply may be
+ * refused with IncorrectDBInstanceState because the first attempt was accepted: that refusal is returned, with
+ * whether an earlier attempt went unanswered, for the lifecycle to judge from the instance's status.
+ */
+export async function deleteInstance(region: string, s: KvState, deadline: Deadline, resource: string): Promise<DeleteAnswer> {
+  const req = new Kv.DeleteInstanceRequest({ instanceId: s.instanceId, globalInstanceId: s.globalInstanceId });
+  let earlierAttemptUnanswered = false;
+  return withRetry(
+    async (): Promise<DeleteAnswer> => {
+      try {
+        await kvClient(region).deleteInstanceWithOptions(req, runtimeOptions());
+        return { accepted: true };
+      } catch (e) {
+        const f = asApiFailure(e);
+        if (f.code === "IncorrectDBInstanceState") return { accepted: false, refusal: f, earlierAttemptUnanswered };
+        if (unanswered(f)) earlierAttemptUnanswered = true;
+        throw e;
+      }
+    },
+    { deadline, catalog: KV_CATALOG, context: ctx(resource, s.instanceId, "DeleteInstance") },
+  );
+}
+
+/** DestroyInstance: permanently deletes a recycle-bin entry and its backups. Gone already counts as done. */
+export async function destroyInstance(region: string, id: string, deadline: Deadline, resource: string): Promise<void> {
+  const req = new Kv.DestroyInstanceRequest({ instanceId: id });
+  try {
+    await withRetry(() => kvClient(region).destroyInstanceWithOptions(req, runtimeOptions()), {
+      deadline, catalog: KV_CATALOG, context: ctx(resource, id, "DestroyInstance"),
+    });
+  } catch (e) {
+    if (e instanceof GoneFailure) return;
+    throw e;
+  }
+}
+
+export interface CreateParams {
+  instanceClass?: string;
+  capacity?: number;
+  engineVersion?: string;
+  chargeType: "PostPaid" | "PrePaid";
+  period?: number;
+  vpcId?: string;
+  vSwitchId?: string;
+  zoneId?: string;
+  instanceName?: string;
+  password?: string;
+}
+
+/**
+ * CreateInstance with one Token for the logical create, reused by every retry: a retry after a lost reply
+ * gets the same instance back instead of a second one. Errors are scrubbed of the password.
+ */
+export async function createInstance(region: string, p: CreateParams, token: string, deadline: Deadline, resource: string): Promise<string> {
+  const req = new Kv.CreateInstanceRequest({
+    regionId: region,
+    token,
+    instanceClass: p.instanceClass,
+    capacity: p.capacity,
+    engineVersion: p.engineVersion,
+    chargeType: p.chargeType,
+    period: p.chargeType === "PrePaid" && p.period !== undefined ? String(p.period) : undefined,
+    networkType: p.vSwitchId ? "VPC" : undefined,
+    vpcId: p.vpcId,
+    vSwitchId: p.vSwitchId,
+    zoneId: p.zoneId,
+    instanceName: p.instanceName,
+    password: p.password,
+  });
+  const secrets = p.password ? [p.password] : [];
+  const res = await withRetry(
+    async () => {
+      try {
+        return await kvClient(region).createInstanceWithOptions(req, runtimeOptions());
+      } catch (e) {
+        throw scrubError(e, secrets);
+      }
+    },
+    { deadline, catalog: KV_CATALOG, context: ctx(resource, "(new)", "CreateInstance") },
+  );
+  const id = res.body?.instanceId;
+  if (!id) throw new ReleaseError(`${resource}: CreateInstance answered without an InstanceId (RequestId ${res.body?.requestId ?? "none"}); check the console for a new instance.`, "BadReply", res.body?.requestId);
+  return id;
+}

@@ -1,0 +1,199 @@
+// The Tair (Redis) release procedure, as documented (alicloud-apis.md §3.3–§3.4, seed 004):
+//   1. DescribeInstanceAttribute: not found → already gone; status Released → already in the recycle bin (3);
+//   2. pay-as-you-go: release protection refuses unless overridden; DeleteInstance (retried while the instance
+//      is in a transitional status); wait until it is in the recycle bin (Released);
+//   3. the recycle bin: kept by default (recoverable for 7 days, as in the console), or with purgeRecycleBin
+//      DestroyInstance deletes it and its backups permanently, and we wait until it is gone;
+//   4. subscription: the API cannot release it before expiry, so fail with the choices, or retain; an expired
+//      one is released into the bin by the service on day 31 after expiry, and then handled as in 3.
+import { ReleaseError } from "../core/failure";
+import { DeleteOptions } from "../core/options";
+import { progress, warn } from "../core/progress";
+import { backoffDelay } from "../core/retry";
+import { Deadline, formatDuration, sleep, timeScale } from "../core/timing";
+import { waitFor } from "../core/waiter";
+import * as api from "./api";
+import { KvState, RELEASED } from "./api";
+import { KV_CATALOG, statusRemedy, TRANSITIONAL_STATUSES } from "./errors";
+
+export interface RedisDeleteOptions extends DeleteOptions {
+  /** Destroy the recycle-bin entry (and its backups) instead of leaving it recoverable for 7 days. */
+  purgeRecycleBin: boolean;
+}
+
+export interface RedisReleaseRequest {
+  /** "redis.Instance", for messages. */
+  resource: string;
+  regionId: string;
+  instanceId: string;
+  options: RedisDeleteOptions;
+}
+
+export type RedisReleaseOutcome = "already-gone" | "in-recycle-bin" | "destroyed" | "retained";
+
+const DAY_MS = 86_400_000;
+const RECYCLE_BIN_DAYS = 7;
+/** A subscription is released into the recycle bin on day 31 after it expires. */
+const EXPIRED_RELEASE_DAYS = 30;
+/** How long a Normal instance that refused the release is watched for a release already under way. */
+const GRACE_MS = 120_000;
+
+const isoSecond = (ms: number): string => new Date(ms).toISOString().slice(0, 19) + "Z";
+
+export async function releaseRedisInstance(req: RedisReleaseRequest): Promise<RedisReleaseOutcome> {
+  const deadline = Deadline.seconds(req.options.deleteTimeoutSeconds);
+  const { regionId: region, resource, instanceId: id } = req;
+  const started = Date.now();
+
+  // 1. Describe.
+  const s = await api.describe(region, id, deadline, resource);
+  if (!s) {
+    progress(id, "already gone (DescribeInstanceAttribute: InvalidInstanceId.NotFound)");
+    return "already-gone";
+  }
+  if (s.status === RELEASED) {
+    progress(id, "already released: it is in the recycle bin");
+    return recycleBin(req, deadline, started);
+  }
+
+  // 4. Subscription: decided before anything is changed.
+  if (s.chargeType === "PrePaid") return subscription(req, s, deadline);
+
+  // 2. Pay-as-you-go.
+  if (s.releaseProtection) {
+    if (!req.options.overrideProtection) {
+      throw ReleaseError.refusal(
+        { resource, ids: [id] },
+        "InstanceReleaseProtection",
+        "release protection (InstanceReleaseProtection) is on; nothing was changed.",
+        "set overrideProtection: true (then `pulumi up`) to turn it off right before the release, or turn release protection off in the Tair (Redis) console, then destroy again.",
+      );
+    }
+    await api.modifyAttributes(region, id, { releaseProtection: false }, deadline, resource);
+    progress(id, "release protection turned off (overrideProtection)");
+  }
+  const inBin = await releaseIntoBin(req, s, deadline);
+  if (!inBin) {
+    // The service no longer describes it: the recycle bin may be hidden from DescribeInstanceAttribute.
+    progress(id, `released (${formatDuration(Date.now() - started)}); no longer described by the API`);
+    if (req.options.purgeRecycleBin) return recycleBin(req, deadline, started);
+    progress(id, `the recycle bin keeps it, recoverable, until about ${isoSecond(Date.now() + RECYCLE_BIN_DAYS * DAY_MS)}`);
+    return "in-recycle-bin";
+  }
+  progress(id, `released into the recycle bin (${formatDuration(Date.now() - started)})`);
+  return recycleBin(req, deadline, started);
+}
+
+/** DeleteInstance, retried while the instance changes state by itself; then wait until it is Released. */
+async function releaseIntoBin(req: RedisReleaseRequest, first: KvState, deadline: Deadline): Promise<KvState | null> {
+  const { regionId: region, resource, instanceId: id } = req;
+  let state = first;
+  for (let attempt = 0; ; attempt++) {
+    progress(id, `releasing (DeleteInstance${state.globalInstanceId ? `, GlobalInstanceId ${state.globalInstanceId}` : ""})`);
+    const answer = await api.deleteInstance(region, state, deadline, resource);
+    if (answer.accepted) break;
+    const now = await api.describe(region, id, deadline, resource);
+    if (!now || now.status === RELEASED) return now;
+    const context = { resource, ids: [id], action: "DeleteInstance" };
+    if (TRANSITIONAL_STATUSES.has(now.status)) {
+      const delay = backoffDelay(attempt, answer.refusal, false);
+      if (delay >= deadline.remainingMs()) {
+        throw ReleaseError.fromApi(context, answer.refusal, KV_CATALOG, `Still refused when the delete deadline (${formatDuration(deadline.totalMs)}) was reached; last status: ${now.status}. Raise deleteTimeoutSeconds or run \`pulumi destroy\` again.`);
+      }
+      progress(id, `release refused while the instance is ${now.status} (IncorrectDBInstanceState); retrying in ${formatDuration(delay)}`);
+      await sleep(delay);
+      state = now;
+      continue;
+    }
+    if (now.status === "Normal") {
+      // An earlier DeleteInstance (whose reply was lost, or from an interrupted destroy) may already be under
+      // way: the instance then stays Normal until it moves to the bin. Give it a while before failing.
+      const budgetMs = answer.earlierAttemptUnanswered ? undefined : GRACE_MS * timeScale();
+      if (answer.earlierAttemptUnanswered) progress(id, "an earlier DeleteInstance whose reply was lost was accepted; waiting for the recycle bin");
+      const watched = await waitForBin(req, deadline, budgetMs);
+      if (watched.done) return watched.state;
+    }
+    throw ReleaseError.fromApi(context, answer.refusal, KV_CATALOG, statusRemedy(now.status));
+  }
+  return (await waitForBin(req, deadline)).state;
+}
+
+async function waitForBin(req: RedisReleaseRequest, deadline: Deadline, budgetMs?: number): Promise<{ done: boolean; state: KvState | null }> {
+  const { regionId: region, resource, instanceId: id } = req;
+  const r = await waitFor({
+    deadline,
+    phase: "in the recycle bin (Released)",
+    subject: `${resource} ${id}`,
+    minDelayMs: 2000,
+    maxDelayMs: 15000,
+    budgetMs,
+    poll: () => api.describe(region, id, deadline, resource),
+    done: (s) => s === null || s.status === RELEASED,
+    describe: (s) => s?.status ?? "gone",
+  });
+  return { done: !r.budgetSpent, state: r.state };
+}
+
+/** 3. Keep the recycle-bin entry (default) or destroy it and its backups. */
+async function recycleBin(req: RedisReleaseRequest, deadline: Deadline, started: number): Promise<RedisReleaseOutcome> {
+  const { regionId: region, resource, instanceId: id } = req;
+  if (!req.options.purgeRecycleBin) {
+    const entered = await api.recycleBinEntryTime(region, id, deadline, resource);
+    const t = entered ? Date.parse(entered) : NaN;
+    const until = Number.isFinite(t) ? isoSecond(t + RECYCLE_BIN_DAYS * DAY_MS) : `about ${isoSecond(Date.now() + RECYCLE_BIN_DAYS * DAY_MS)}`;
+    progress(
+      id,
+      `kept in the recycle bin (not running, not billed): recoverable until ${until} (${RECYCLE_BIN_DAYS} days, as in the console), then deleted with its backups. ` +
+        "Set purgeRecycleBin: true to destroy it at once.",
+    );
+    return "in-recycle-bin";
+  }
+  progress(id, "destroying it in the recycle bin (DestroyInstance): the instance and its backups are deleted permanently");
+  await api.destroyInstance(region, id, deadline, resource);
+  await waitFor({
+    deadline,
+    phase: "destroyed (gone from the recycle bin)",
+    subject: `${resource} ${id}`,
+    minDelayMs: 2000,
+    maxDelayMs: 15000,
+    poll: () => api.describe(region, id, deadline, resource),
+    done: (s) => s === null,
+    describe: (s) => s?.status ?? "gone",
+  });
+  progress(id, `destroyed (${formatDuration(Date.now() - started)})`);
+  return "destroyed";
+}
+
+/** 4. A subscription not in the recycle bin: the API cannot release it. */
+async function subscription(req: RedisReleaseRequest, s: KvState, deadline: Deadline): Promise<RedisReleaseOutcome> {
+  const { regionId: region, resource, instanceId: id } = req;
+  const end = s.endTime ? Date.parse(s.endTime) : NaN;
+  const expiry = s.endTime ?? "an unknown date";
+  const expired = s.status === "Inactive" || (await api.listedAsExpired(region, id, deadline, resource)) === true || (Number.isFinite(end) && end <= Date.now());
+  const releaseDay = Number.isFinite(end) ? `around ${isoSecond(end + EXPIRED_RELEASE_DAYS * DAY_MS)}` : "30 days after it expired";
+  const retain = req.options.onSubscription === "retain";
+  if (!expired) {
+    if (retain) {
+      warn(id, `subscription (PrePaid) instance not expired (expires ${expiry}): left running and removed from Pulumi state (onSubscription: "retain"). It is billed until it expires.`);
+      return "retained";
+    }
+    throw ReleaseError.refusal(
+      { resource, ids: [id] },
+      "ChargeTypeViolation",
+      `subscription (PrePaid) instance that expires ${expiry}; the R-KVStore API cannot release a subscription before it expires, so nothing was changed.`,
+      `choose one: set onSubscription: "retain" (then \`pulumi up\`) to drop it from Pulumi state and leave it running until it expires; ` +
+        `wait until it expires (${expiry}): it is disabled 15 days later and released into the recycle bin automatically on day 31 (${Number.isFinite(end) ? isoSecond(end + EXPIRED_RELEASE_DAYS * DAY_MS) : "30 days after expiry"}), after which \`pulumi destroy\` completes; ` +
+        "or open a support ticket to have it released early.",
+    );
+  }
+  if (retain) {
+    warn(id, `subscription (PrePaid) instance expired ${expiry} (status ${s.status}): the service releases it into the recycle bin automatically on day 31 (${releaseDay}); removed from Pulumi state (onSubscription: "retain").`);
+    return "retained";
+  }
+  throw ReleaseError.refusal(
+    { resource, ids: [id] },
+    "ChargeTypeViolation",
+    `subscription (PrePaid) instance that expired ${expiry} (status ${s.status}) and is not yet in the recycle bin; the API cannot release it, the service does so automatically on day 31 after expiry (${releaseDay}). Nothing was changed.`,
+    `run \`pulumi destroy\` again after that date (the recycle-bin entry is then kept, or destroyed with purgeRecycleBin: true); or set onSubscription: "retain" (then \`pulumi up\`) to drop it from Pulumi state now; renew it in the console if you want to keep it.`,
+  );
+}
