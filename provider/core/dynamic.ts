@@ -43,6 +43,18 @@ export async function configure(req: pulumi.dynamic.ConfigureRequest): Promise<v
 
 export type Inputs = Record<string, unknown>;
 
+/** During a preview, inputs computed from other resources arrive as this placeholder. */
+export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+export function isUnknown(v: unknown): boolean {
+  return v === UNKNOWN || (Array.isArray(v) && v.some(isUnknown)) || (typeof v === "object" && v !== null && !Array.isArray(v) && Object.values(v).some(isUnknown));
+}
+
+/** A value not known yet (preview) cannot be judged: its failures wait for the real value. */
+export function dropUnknownFailures(news: Inputs, failures: CheckFailure[]): CheckFailure[] {
+  return failures.filter((f) => !isUnknown(news[f.property.split(/[.[]/)[0]]));
+}
+
 export function isString(v: unknown): v is string {
   return typeof v === "string" && v.length > 0;
 }
@@ -59,6 +71,19 @@ export function idFailure(property: string, value: unknown, prefix: string, prod
 /** Keys whose change never touches the cloud: they only say how to delete. */
 export const DELETE_OPTION_KEYS = ["force", "onSubscription", "overrideProtection", "deleteTimeoutSeconds", "stopTimeoutSeconds", "purgeRecycleBin"];
 
+/** The engine rejects a Struct holding undefined ("Unexpected struct type."): outputs leave such keys out. */
+export function definedOnly<T extends Record<string, unknown>>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+}
+
 export function changedKeys(olds: Inputs, news: Inputs, keys: string[]): string[] {
   return keys.filter((k) => JSON.stringify(olds[k] ?? null) !== JSON.stringify(news[k] ?? null));
+}
+
+/**
+ * Diff sees the old *outputs*, which also hold values the provider computed (the region it resolved, the
+ * charge type the cloud reports). A property the program does not set is therefore not a change.
+ */
+export function changedSetKeys(olds: Inputs, news: Inputs, keys: string[]): string[] {
+  return changedKeys(olds, news, keys.filter((k) => news[k] !== undefined));
 }

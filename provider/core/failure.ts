@@ -13,13 +13,21 @@ export interface ApiFailure {
   retryAfterMs?: number;
 }
 
+/**
+ * The HTTP layer appends the full request URL to transport errors, and RPC calls carry every parameter in its
+ * query string (a Redis password included): no message leaves here with a query string in it.
+ */
+export function withoutQueryStrings(text: string): string {
+  return text.replace(/(https?:\/\/[^\s?]*)\?\S*/g, "$1?(query omitted)");
+}
+
 export function asApiFailure(e: unknown): ApiFailure {
   const err = (e ?? {}) as {
     name?: string; code?: unknown; statusCode?: number; message?: string; retryAfter?: number;
     data?: { RequestId?: string; Message?: string; Code?: string };
   };
   const name = err.name ?? "";
-  const message = typeof err.message === "string" ? err.message : String(e);
+  const message = withoutQueryStrings(typeof err.message === "string" ? err.message : String(e));
   if (["ClientError", "ServerError", "ThrottlingError", "AlibabaCloudError", "ResponseError"].includes(name) && typeof err.code === "string" && err.code !== "undefined") {
     return {
       code: err.code,

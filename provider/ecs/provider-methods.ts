@@ -5,7 +5,7 @@ import * as Ecs from "@alicloud/ecs20140526";
 import * as pulumi from "@pulumi/pulumi";
 import { randomUUID } from "node:crypto";
 import { checkCredentials, ecsClient, runtimeOptions } from "../core/clients";
-import { changedKeys, DELETE_OPTION_KEYS, guard, idFailure, InitFailure, Inputs } from "../core/dynamic";
+import { changedSetKeys, definedOnly, dropUnknownFailures, guard, idFailure, InitFailure, Inputs } from "../core/dynamic";
 import { ReleaseError } from "../core/failure";
 import { CheckFailure, checkDeleteOptions, deleteOptionsFrom } from "../core/options";
 import { progress } from "../core/progress";
@@ -68,6 +68,10 @@ function checkInputs(kind: Kind, news: Inputs): CheckFailure[] {
   return failures;
 }
 
+function ecsDeleteOptions(o: Inputs): Inputs {
+  return { ...deleteOptionsFrom(o), stopTimeoutSeconds: typeof o.stopTimeoutSeconds === "number" ? o.stopTimeoutSeconds : DEFAULT_STOP_TIMEOUT_SECONDS };
+}
+
 function outputsFor(kind: Kind, inputs: Inputs, region: string, states: EcsInstanceState[], adopted: boolean): Inputs {
   const first = states[0];
   const common = {
@@ -76,18 +80,17 @@ function outputsFor(kind: Kind, inputs: Inputs, region: string, states: EcsInsta
     regionId: region,
     instanceChargeType: first?.chargeType ?? inputs.instanceChargeType ?? "PostPaid",
     adopted,
-    ...deleteOptionsFrom(inputs),
-    stopTimeoutSeconds: typeof inputs.stopTimeoutSeconds === "number" ? inputs.stopTimeoutSeconds : DEFAULT_STOP_TIMEOUT_SECONDS,
+    ...ecsDeleteOptions(inputs),
   };
   if (kind === "ecs.Instance") {
-    return { ...common, instanceId: first.instanceId, status: first.status, expiredTime: first.expiredTime ?? null, deletionProtection: first.deletionProtection };
+    return definedOnly({ ...common, instanceId: first.instanceId, status: first.status, expiredTime: first.expiredTime ?? null, deletionProtection: first.deletionProtection });
   }
-  return {
+  return definedOnly({
     ...common,
     instanceIds: states.map((s) => s.instanceId),
     statuses: Object.fromEntries(states.map((s) => [s.instanceId, s.status])),
     expiredTimes: Object.fromEntries(states.map((s) => [s.instanceId, s.expiredTime ?? null])),
-  };
+  });
 }
 
 /** The ids a delete must release, from outputs of any version (and the resource id as the last resort). */
@@ -129,7 +132,7 @@ async function runInstances(region: string, inputs: Inputs, amount: number, dead
 
 export function ecsProviderMethods(kind: Kind) {
   const check = guard(async (olds: Inputs, news: Inputs): Promise<pulumi.dynamic.CheckResult> => {
-    return { inputs: news, failures: checkInputs(kind, news) };
+    return { inputs: news, failures: dropUnknownFailures(news, checkInputs(kind, news)) };
   });
 
   const create = guard(async (inputs: Inputs): Promise<pulumi.dynamic.CreateResult> => {
@@ -170,8 +173,12 @@ export function ecsProviderMethods(kind: Kind) {
   });
 
   const diff = guard(async (_id: string, olds: Inputs, news: Inputs): Promise<pulumi.dynamic.DiffResult> => {
-    const replaces = changedKeys(olds, news, REPLACE_KEYS);
-    const updates = changedKeys(olds, news, ["deletionProtection", "instanceName", ...DELETE_OPTION_KEYS]);
+    const replaces = changedSetKeys(olds, news, REPLACE_KEYS);
+    const updates = [
+      ...changedSetKeys(olds, news, ["deletionProtection", "instanceName"]),
+      // Removing a delete option from the program restores its default: that is a change too.
+      ...(JSON.stringify(ecsDeleteOptions(olds)) !== JSON.stringify(ecsDeleteOptions(news)) ? ["deleteOptions"] : []),
+    ];
     return { changes: replaces.length + updates.length > 0, replaces, deleteBeforeReplace: false };
   });
 
@@ -179,7 +186,7 @@ export function ecsProviderMethods(kind: Kind) {
     const region = (olds.regionId as string) ?? resolveRegion(news.regionId as string | undefined);
     const ids = idsFromOutputs(id, olds);
     const deadline = Deadline.seconds(CREATE_TIMEOUT_SECONDS);
-    const cloudChange = changedKeys(olds, news, ["deletionProtection", "instanceName"]);
+    const cloudChange = changedSetKeys(olds, news, ["deletionProtection", "instanceName"]);
     if (cloudChange.length > 0) {
       await checkCredentials();
       for (const i of ids) {

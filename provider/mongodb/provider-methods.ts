@@ -95,7 +95,7 @@ export function checkInputs(news: Inputs): CheckFailure[] {
   if (given("zoneId")) {
     const z = news.zoneId;
     if (!(typeof z === "string" && REGION_PATTERN.test(z))) push("zoneId", `zoneId must be a zone id like "cn-hangzhou-h", got ${JSON.stringify(z)}`);
-    else if (typeof news.regionId === "string" && !z.startsWith(`${news.regionId}-`)) push("zoneId", `zoneId ${z} is not a zone of region ${news.regionId}`);
+    else if (typeof news.regionId === "string" && REGION_PATTERN.test(news.regionId) && !z.startsWith(`${news.regionId}-`)) push("zoneId", `zoneId ${z} is not a zone of region ${news.regionId}`);
   }
   if (given("vpcId") && !(typeof news.vpcId === "string" && /^vpc-[a-z0-9]+$/.test(news.vpcId))) push("vpcId", `vpcId must be a VPC id like "vpc-bp1…", got ${JSON.stringify(news.vpcId)}`);
   if (given("vSwitchId") && !(typeof news.vSwitchId === "string" && /^vsw-[a-z0-9]+$/.test(news.vSwitchId))) push("vSwitchId", `vSwitchId must be a vSwitch id like "vsw-bp1…", got ${JSON.stringify(news.vSwitchId)}`);

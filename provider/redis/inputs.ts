@@ -1,7 +1,7 @@
 // redis.Instance inputs: validation for `check`, the outputs a delete needs, and the comparisons `diff` makes.
 // Outputs keep the user's inputs as given (so diff compares like with like) minus the password, plus what the
 // cloud says under their own names; every reader accepts outputs of any earlier shape.
-import { Inputs } from "../core/dynamic";
+import { Inputs, UNKNOWN } from "../core/dynamic";
 import { CheckFailure, checkDeleteOptions, deleteOptionsFrom } from "../core/options";
 import { REGION_PATTERN } from "../core/settings";
 import { KvState } from "./api";
@@ -19,7 +19,6 @@ const CREATE_ONLY = ["instanceClass", "capacity", "engineVersion", "chargeType",
 export const REPLACE_INPUTS = ["instanceClass", "capacity", "engineVersion", "period", "vSwitchId", "vpcId", "zoneId"];
 
 /** What the engine sends for a value not known yet during preview (pulumi/runtime rpc.unknownValue). */
-const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 const known = (v: unknown): boolean => v !== undefined && v !== UNKNOWN;
 
 const OTHER_PRODUCTS: [RegExp, string][] = [
@@ -82,13 +81,13 @@ export function checkInputs(news: Inputs): CheckFailure[] {
   if (known(ev) && !ENGINE_VERSIONS.includes(ev as string)) push({ property: "engineVersion", reason: `engineVersion must be one of ${ENGINE_VERSIONS.map((v) => `"${v}"`).join(", ")}, got ${JSON.stringify(ev)}` });
   const charge = news.chargeType;
   if (known(charge) && charge !== "PostPaid" && charge !== "PrePaid") push({ property: "chargeType", reason: `chargeType must be "PostPaid" or "PrePaid", got ${JSON.stringify(charge)}` });
-  if (charge === "PrePaid" && known(news.period) && !PERIODS.includes(news.period as number)) push({ property: "period", reason: `a PrePaid instance needs period (months) in ${PERIODS.join(", ")}, got ${JSON.stringify(news.period)}` });
+  if (charge === "PrePaid" && news.period !== UNKNOWN && !PERIODS.includes(news.period as number)) push({ property: "period", reason: `a PrePaid instance needs period (months) in ${PERIODS.join(", ")}, got ${news.period === undefined ? "none" : JSON.stringify(news.period)}` });
   if (charge !== "PrePaid" && known(charge) && news.period !== undefined) push({ property: "period", reason: 'period applies only to chargeType "PrePaid" (a subscription)' });
   str("vSwitchId", /^vsw-[a-z0-9]+$/, 'a vSwitch id like "vsw-bp1…"');
   str("vpcId", /^vpc-[a-z0-9]+$/, 'a VPC id like "vpc-bp1…"');
   str("zoneId", /^[a-z]{2,}(-[a-z0-9]+)+$/, 'a zone id like "cn-hangzhou-h"');
   const region = news.regionId;
-  if (typeof news.zoneId === "string" && known(news.zoneId) && typeof region === "string" && known(region) && !news.zoneId.startsWith(`${region}-`)) {
+  if (typeof news.zoneId === "string" && known(news.zoneId) && typeof region === "string" && REGION_PATTERN.test(region) && !news.zoneId.startsWith(`${region}-`)) {
     push({ property: "zoneId", reason: `zoneId "${news.zoneId}" is not a zone of region "${region}"` });
   }
   str("instanceName", /^\p{L}[^\s@/:="<>{}[\]]{1,79}$/u, '2 to 80 characters, starting with a letter, without spaces or @ / : = " < > { [ ] }');

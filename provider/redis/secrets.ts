@@ -3,6 +3,8 @@
 // to transport errors ("…POST http://host/?…&Password=…&… failed."), so errors of calls that carry it are
 // scrubbed before anything else sees them.
 
+import { withoutQueryStrings } from "../core/failure";
+
 /** Input keys that are never copied into outputs. */
 export const SECRET_INPUTS = ["password"] as const;
 
@@ -18,7 +20,7 @@ function forms(secret: string): string[] {
 }
 
 export function scrubText(text: string, secrets: string[]): string {
-  let out = text.replace(/(https?:\/\/[^\s?]*)\?\S*/g, "$1?(query omitted)");
+  let out = withoutQueryStrings(text);
   for (const s of secrets) for (const f of forms(s)) out = out.split(f).join(MASK);
   return out;
 }
