@@ -28,10 +28,10 @@ function providerEnv(extra: Record<string, string> = {}): Record<string, string>
 }
 
 beforeAll(async () => {
-  emu = await startEmulator({ timeScale: TIME_SCALE, durations: { "ecs.pending": 1, "ecs.starting": 1 } });
+  emu = await startEmulator({ timeScale: TIME_SCALE, durations: { "ecs.pending": 1, "ecs.starting": 1, "dds.creating": 1, "dds.lockAfterExpiry": 100, "kv.creating": 1 } });
   admin = new EmulatorAdmin(emu.url);
   project = await createProject({ tarballs: [await packPackage()] });
-  for (const subpath of ["ecs/instance-provider", "ecs/instance-set-provider"]) blobs[subpath] = await project.serializeProvider(subpath);
+  for (const subpath of ["ecs/instance-provider", "ecs/instance-set-provider", "mongodb/instance-provider", "redis/instance-provider"]) blobs[subpath] = await project.serializeProvider(subpath);
   provider = await project.startProvider(providerEnv());
 }, 300_000);
 
@@ -171,5 +171,76 @@ describe("ecs.InstanceSet through the dynamic-provider process", () => {
     await provider.delete(made.id, urn(type, "pool"), made.outputs);
     expect((await admin.requests({ action: "DeleteInstances" })).length).toBe(2);
     expect((await admin.instances("ecs")).filter((i) => (made.outputs.instanceIds as string[]).includes(i.id))).toEqual([]);
+  });
+});
+
+async function createVia(subpath: string, type: string, name: string, props: Record<string, unknown>): Promise<{ id: string; outputs: Record<string, unknown> }> {
+  const news = { __provider: blobs[subpath], regionId: REGION, ...props };
+  const checked = await provider.check(urn(type, name), type, {}, news);
+  expect(checked.failures).toEqual([]);
+  return provider.create(urn(type, name), checked.inputs);
+}
+
+describe("mongodb.Instance through the dynamic-provider process", () => {
+  const type = dynamicType("mongodb.Instance", "alicloud-release");
+  const spec = { engineVersion: "7.0", dbInstanceClass: "dds.mongo.mid", dbInstanceStorage: 20, vSwitchId: "vsw-bp1test", zoneId: "cn-hangzhou-h" };
+
+  it("releases a pay-as-you-go instance with DeleteDBInstance", async () => {
+    const { id, outputs } = await createVia("mongodb/instance-provider", type, "orders", { ...spec, chargeType: "PostPaid" });
+    expect(id).toMatch(/^dds-/);
+    await admin.clearRequests();
+    await provider.delete(id, urn(type, "orders"), outputs);
+    expect((await admin.requests({ product: "dds" })).map((e) => e.action)).toContain("DeleteDBInstance");
+    expect(await admin.instance(id)).toBeUndefined();
+  });
+
+  it("waits for an expired subscription's lock, then destroys it with DestroyInstance", async () => {
+    const { id, outputs } = await createVia("mongodb/instance-provider", type, "legacy", { ...spec, chargeType: "PrePaid", period: 1 });
+    await admin.expire(id);
+    await admin.clearRequests();
+    await provider.delete(id, urn(type, "legacy"), outputs);
+    const actions = (await admin.requests({ product: "dds" })).map((e) => e.action);
+    expect(actions).toContain("DestroyInstance");
+    expect(actions).not.toContain("DeleteDBInstance");
+    expect(await admin.instance(id)).toBeUndefined();
+  });
+
+  it("refuses a live subscription with a message naming the expiry date and the choices", async () => {
+    const { id, outputs } = await createVia("mongodb/instance-provider", type, "live", { ...spec, chargeType: "PrePaid", period: 1 });
+    const err = (await provider.delete(id, urn(type, "live"), outputs).catch((e: unknown) => e)) as ProviderCallError;
+    expect(err.message).toContain(`mongodb.Instance ${id}`);
+    expect(err.message).toMatch(/expires \d{4}-\d{2}-\d{2}/);
+    expect(err.message).toContain('onSubscription: "retain"');
+    expect((await admin.instance(id))?.status).toBe("Running");
+    await provider.delete(id, urn(type, "live"), { ...outputs, onSubscription: "retain" });
+    expect((await admin.instance(id))?.status).toBe("Running");
+  });
+});
+
+describe("redis.Instance through the dynamic-provider process", () => {
+  const type = dynamicType("redis.Instance", "alicloud-release");
+  const password = "Sup3r-Secret-Redis-pw";
+
+  it("releases to the recycle bin and purges it with DestroyInstance; the password is nowhere", async () => {
+    const { id, outputs } = await createVia("redis/instance-provider", type, "cache", {
+      instanceClass: "redis.master.small.default", engineVersion: "7.0", vSwitchId: "vsw-bp1test", zoneId: "cn-hangzhou-h", chargeType: "PostPaid", password, purgeRecycleBin: true,
+    });
+    expect(id).toMatch(/^r-/);
+    expect(JSON.stringify(outputs)).not.toContain(password);
+    await admin.clearRequests();
+    await provider.delete(id, urn(type, "cache"), outputs);
+    const actions = (await admin.requests({ product: "r-kvstore" })).map((e) => e.action);
+    expect(actions).toEqual(expect.arrayContaining(["DeleteInstance", "DestroyInstance"]));
+    expect(await admin.instance(id)).toBeUndefined();
+    expect([...provider.stdout, ...provider.stderr].join("\n")).not.toContain(password);
+    expect(JSON.stringify(await admin.requests())).not.toContain(password);
+  });
+
+  it("keeps a released instance in the recycle bin by default and says until when", async () => {
+    const { id, outputs } = await createVia("redis/instance-provider", type, "kept", { instanceClass: "redis.master.small.default", vSwitchId: "vsw-bp1test", zoneId: "cn-hangzhou-h" });
+    await provider.delete(id, urn(type, "kept"), outputs);
+    expect((await admin.instance(id))?.status).toBe("Released");
+    const line = await provider.waitForLine("stderr", `${id}: kept in the recycle bin`);
+    expect(line).toMatch(new RegExp(`^${id}: kept in the recycle bin \\(not running, not billed\\): recoverable until \\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}Z \\(7 days, as in the console\\)`));
   });
 });
