@@ -4,3 +4,4 @@ export * as mongodb from "./mongodb";
 export * as redis from "./redis";
 export { ReleaseError } from "./core/failure";
 export type { DeleteOptions, OnSubscription } from "./core/options";
+export type { DeleteOptionArgs } from "./core/resource-args";

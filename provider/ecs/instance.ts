@@ -3,20 +3,14 @@ import * as pulumi from "@pulumi/pulumi";
 import * as instanceProvider from "./instance-provider";
 import * as instanceSetProvider from "./instance-set-provider";
 import type { OnSubscription } from "../core/options";
+import type { DeleteOptionArgs } from "../core/resource-args";
 
-/** Delete options shared by every resource of this package. */
-export interface DeleteOptionArgs {
+/** The shared delete options, plus what only ECS has: `force`, "convert", and the graceful-stop budget. */
+export interface EcsDeleteOptionArgs extends Omit<DeleteOptionArgs, "onSubscription"> {
   /** Skip the graceful stop; release with Force=true. Default false. */
   force?: pulumi.Input<boolean>;
   /** An unexpired subscription: "fail" (default), "retain" (drop from state, keep running) or "convert" (to pay-as-you-go, then release). */
   onSubscription?: pulumi.Input<OnSubscription>;
-  /** Turn deletion/release protection off right before releasing. Default false. */
-  overrideProtection?: pulumi.Input<boolean>;
-  /** One deadline for the whole delete, in seconds. Default 1200. */
-  deleteTimeoutSeconds?: pulumi.Input<number>;
-}
-
-export interface EcsDeleteOptionArgs extends DeleteOptionArgs {
   /** How long a graceful stop may take before it is forced (ForceStop). Default 300. */
   stopTimeoutSeconds?: pulumi.Input<number>;
 }

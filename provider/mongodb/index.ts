@@ -1,2 +1,2 @@
 export { Instance } from "./instance";
-export type { InstanceArgs, MongoDeleteOptionArgs } from "./instance";
+export type { InstanceArgs } from "./instance";

@@ -1,19 +1,11 @@
 // mongodb.Instance: an ApsaraDB for MongoDB replica set, created or adopted, whose delete follows the documented
 // release APIs (DeleteDBInstance for pay-as-you-go, DestroyInstance for expired subscriptions).
 import * as pulumi from "@pulumi/pulumi";
+import type { DeleteOptionArgs } from "../core/resource-args";
 import * as instanceProvider from "./instance-provider";
 
-/** The delete options of this package, as MongoDB supports them (no `force`: DeleteDBInstance has no such flag). */
-export interface MongoDeleteOptionArgs {
-  /** An unexpired subscription: "fail" (default) or "retain" (drop from state, keep it until it expires). */
-  onSubscription?: pulumi.Input<"fail" | "retain">;
-  /** Turn release protection (DBInstanceReleaseProtection) off right before releasing. Default false. */
-  overrideProtection?: pulumi.Input<boolean>;
-  /** One deadline for the whole delete, in seconds, including waits for the expiry lock. Default 1200. */
-  deleteTimeoutSeconds?: pulumi.Input<number>;
-}
-
-export interface InstanceArgs extends MongoDeleteOptionArgs {
+/** The shared delete options; no `force` (DeleteDBInstance has no such flag) and no "convert". */
+export interface InstanceArgs extends DeleteOptionArgs {
   /** Adopt an existing instance (dds-…) instead of creating one. */
   dbInstanceId?: pulumi.Input<string>;
   regionId?: pulumi.Input<string>;

@@ -1,8 +1,10 @@
 // redis.Instance: a Tair (Redis) instance (R-KVStore) whose destroy follows the documented release procedure.
 import * as pulumi from "@pulumi/pulumi";
+import type { DeleteOptionArgs } from "../core/resource-args";
 import * as instanceProvider from "./instance-provider";
 
-export interface InstanceArgs {
+/** The shared delete options (no `force`, no "convert": Redis has neither), plus the recycle-bin choice. */
+export interface InstanceArgs extends DeleteOptionArgs {
   regionId?: pulumi.Input<string>;
   /** Adopt an existing instance ("r-…") instead of creating one; then give no creation inputs. */
   instanceId?: pulumi.Input<string>;
@@ -30,12 +32,6 @@ export interface InstanceArgs {
   /** How long a create may take to reach Normal. Default 1200. */
   createTimeoutSeconds?: pulumi.Input<number>;
 
-  /** An unexpired subscription: "fail" (default) or "retain" (drop it from state, leave it until expiry). */
-  onSubscription?: pulumi.Input<"fail" | "retain">;
-  /** Turn release protection off right before releasing. Default false. */
-  overrideProtection?: pulumi.Input<boolean>;
-  /** One deadline for the whole delete, in seconds. Default 1200. */
-  deleteTimeoutSeconds?: pulumi.Input<number>;
   /**
    * After the release, destroy the recycle-bin entry and its backups at once (DestroyInstance). Default false:
    * it stays in the recycle bin, recoverable for 7 days, as in the console.

@@ -332,3 +332,49 @@ describe("many ecs.Instance deletes in one provider process", () => {
     expect((await env.admin.instances("ecs")).length).toBe(0);
   });
 });
+
+describe("ecs.Instance create, update and read", () => {
+  it("creates with one RunInstances call, waits for Running, and records everything delete needs", async () => {
+    await env.reset();
+    const { id, outs } = await instance.create({ ...LAUNCH, regionId: REGION, tags: { env: "ci" }, instanceName: "web" });
+    expect(outs).toMatchObject({ instanceId: id, regionId: REGION, status: "Running", instanceChargeType: "PostPaid", deletionProtection: false, schemaVersion: 1, force: false, onSubscription: "fail", overrideProtection: false, deleteTimeoutSeconds: 1200, stopTimeoutSeconds: 300 });
+    const [run] = await env.admin.requests({ action: "RunInstances" });
+    expect(run.params).toMatchObject({ RegionId: REGION, Amount: "1", "Tag.1.Key": "env", "Tag.1.Value": "ci", InstanceName: "web" });
+    expect(run.params.ClientToken).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it("updates deletionProtection in place and returns the full outputs", async () => {
+    await env.reset();
+    const { id, outs } = await instance.create({ ...LAUNCH, regionId: REGION });
+    const updated = await instance.update(id, outs, { ...LAUNCH, regionId: REGION, deletionProtection: true, overrideProtection: true });
+    expect(calls(await env.admin.requests({ action: "ModifyInstanceAttribute" }), ["DeletionProtection"])).toEqual(["ModifyInstanceAttribute(DeletionProtection=true)"]);
+    expect(updated.outs).toMatchObject({ instanceId: id, deletionProtection: true, overrideProtection: true, status: "Running" });
+    expect((await env.admin.instance(id))?.DeletionProtection).toBe(true);
+    // A change of delete options alone makes no API call.
+    await env.admin.clearRequests();
+    await instance.update(id, updated.outs!, { ...LAUNCH, regionId: REGION, deletionProtection: true, overrideProtection: true, force: true });
+    expect((await env.admin.requests()).filter((e) => e.action !== "DescribeInstances")).toEqual([]);
+  });
+
+  it("reads the live state, and nothing once the instance is gone", async () => {
+    await env.reset();
+    const { id, outs } = await instance.create({ ...LAUNCH, regionId: REGION });
+    expect(await instance.read(id, outs)).toMatchObject({ id, props: { instanceId: id, status: "Running" } });
+    await instance.delete(id, outs);
+    expect(await instance.read(id, outs)).toEqual({});
+  });
+
+  it("diff ignores values the provider computed and never replaces for __provider alone", async () => {
+    const outs = { __provider: "a", instanceId: "i-bp1x", regionId: REGION, instanceChargeType: "PostPaid", status: "Running", force: false, onSubscription: "fail", overrideProtection: false, deleteTimeoutSeconds: 1200, stopTimeoutSeconds: 300, ...LAUNCH };
+    expect(await instance.diff("i-bp1x", outs, { __provider: "b", ...LAUNCH })).toMatchObject({ changes: false, replaces: [] });
+    expect(await instance.diff("i-bp1x", outs, { ...LAUNCH, imageId: "other" })).toMatchObject({ changes: true, replaces: ["imageId"] });
+    expect(await instance.diff("i-bp1x", { ...outs, force: true }, { ...LAUNCH })).toMatchObject({ changes: true, replaces: [] });
+  });
+
+  it("check accepts values a preview does not know yet", async () => {
+    const unknown = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+    expect((await instance.check({}, { instanceId: unknown })).failures).toEqual([]);
+    expect((await instanceSet.check({}, { ...LAUNCH, amount: unknown })).failures).toEqual([]);
+    expect((await instanceSet.check({}, { ...LAUNCH, amount: 0 })).failures).toEqual([{ property: "amount", reason: "amount must be a whole number from 1 to 1000, got 0" }]);
+  });
+});

@@ -3,7 +3,7 @@
 // process over gRPC against the emulator (over HTTP, with signatures).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EmulatorAdmin, RunningEmulator, startEmulator } from "../../emulator";
-import { cleanupHarness, createProject, dynamicType, packPackage, Project, ProviderCallError, ProviderProcess, urn } from "../support/pulumi-harness";
+import { cleanupHarness, createProject, dynamicType, packPackage, Project, ProviderCallError, ProviderProcess, secretEnvelope, urn } from "../support/pulumi-harness";
 
 const TIME_SCALE = 0.01;
 const REGION = "cn-hangzhou";
@@ -57,6 +57,38 @@ describe("the stored provider", () => {
       expect(blob).not.toContain("emulator-secret");
       expect(blob).not.toContain("ALIBABA_CLOUD");
     }
+  });
+});
+
+describe("the resource classes in a user's program", () => {
+  it("register the documented type tokens, the one-line provider blob, and passwords as secrets", async () => {
+    const { stdout } = await project.runNode(`
+      const pulumi = require("@pulumi/pulumi");
+      pulumi.runtime.setMocks({
+        newResource: (a) => { console.log("SEEN " + JSON.stringify({ type: a.type, name: a.name, inputs: a.inputs })); return { id: a.name + "-id", state: a.inputs }; },
+        call: (a) => a.inputs,
+      }, "proj", "dev", false);
+      const { ecs, mongodb, redis } = require("pulumi-alicloud-release");
+      new ecs.Instance("web", { imageId: "img", instanceType: "t", vSwitchId: "vsw-1", securityGroupId: "sg-1" });
+      new ecs.InstanceSet("pool", { amount: 3, imageId: "img", instanceType: "t", vSwitchId: "vsw-1", securityGroupId: "sg-1" });
+      new mongodb.Instance("db", { engineVersion: "7.0", dbInstanceClass: "c", dbInstanceStorage: 20, accountPassword: "Mongo-Pw-123" });
+      new redis.Instance("cache", { instanceClass: "c", password: "Redis-Pw-456" });`);
+    const seen = Object.fromEntries(
+      stdout.split("\n").filter((l) => l.startsWith("SEEN ")).map((l) => JSON.parse(l.slice(5)) as { type: string; name: string; inputs: Record<string, unknown> }).map((r) => [r.name, r]),
+    );
+    expect(Object.fromEntries(Object.values(seen).map((r) => [r.name, r.type]))).toEqual({
+      web: "pulumi-nodejs:dynamic/alicloud-release:ecs.Instance",
+      pool: "pulumi-nodejs:dynamic/alicloud-release:ecs.InstanceSet",
+      db: "pulumi-nodejs:dynamic/alicloud-release:mongodb.Instance",
+      cache: "pulumi-nodejs:dynamic/alicloud-release:redis.Instance",
+    });
+    expect(seen.web.inputs.__provider).toBe(blobs["ecs/instance-provider"]);
+    expect(seen.pool.inputs.__provider).toBe(blobs["ecs/instance-set-provider"]);
+    expect(seen.db.inputs.__provider).toBe(blobs["mongodb/instance-provider"]);
+    expect(seen.cache.inputs.__provider).toBe(blobs["redis/instance-provider"]);
+    // Marked secret by the class, so Pulumi encrypts them in state: the program's plain strings arrive wrapped.
+    expect(seen.cache.inputs.password).toEqual(secretEnvelope("Redis-Pw-456"));
+    expect(seen.db.inputs.accountPassword).toEqual(secretEnvelope("Mongo-Pw-123"));
   });
 });
 
