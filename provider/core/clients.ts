@@ -77,21 +77,26 @@ export function kvClient(region: string): Kv {
 
 /** DDS has no npm SDK: its RPC calls go through openapi-core's generic callApi, version 2015-12-01. */
 export interface DdsClient {
-  call(action: string, query: Record<string, unknown>): Promise<Record<string, unknown>>;
+  call(action: string, query: Record<string, unknown>, runtime?: $dara.RuntimeOptions): Promise<Record<string, unknown>>;
 }
 
 export function ddsClient(region: string): DdsClient {
   const client = new OpenApi(config("dds", region));
   return {
-    async call(action, query) {
+    async call(action, query, runtime) {
       const params = new $OpenApiUtil.Params({
         action, version: "2015-12-01", protocol: "HTTPS", pathname: "/", method: "POST", authType: "AK", style: "RPC", reqBodyType: "formData", bodyType: "json",
       });
       const req = new $OpenApiUtil.OpenApiRequest({ query: OpenApiUtil.query(query) });
-      const res = (await client.callApi(params, req, new $dara.RuntimeOptions({}))) as { body: Record<string, unknown> };
+      const res = (await client.callApi(params, req, runtime ?? runtimeOptions())) as { body: Record<string, unknown> };
       return res.body;
     },
   };
 }
 
-export const runtimeOptions = (): $dara.RuntimeOptions => new $dara.RuntimeOptions({ readTimeout: httpTimeoutMs(), connectTimeout: httpTimeoutMs() });
+/** Per-request timeouts: the configured one, cut to what is left of the operation's deadline (but ≥ 1 s). */
+export function runtimeOptions(deadline?: { remainingMs(): number }): $dara.RuntimeOptions {
+  const configured = httpTimeoutMs();
+  const ms = deadline ? Math.max(Math.min(1000, configured), Math.min(configured, deadline.remainingMs())) : configured;
+  return new $dara.RuntimeOptions({ readTimeout: ms, connectTimeout: ms });
+}

@@ -1,6 +1,8 @@
 // The one retry policy: capped exponential backoff with full jitter, aware of flow control (the server's
 // retry-after wins and throttling backs off from a longer base), all under the operation's deadline.
+import * as $dara from "@darabonba/typescript";
 import { Catalog } from "./catalog";
+import { runtimeOptions } from "./clients";
 import { ApiFailure, asApiFailure, FailureContext, ReleaseError, retryClassOf } from "./failure";
 import { progress } from "./progress";
 import { Deadline, DeadlineExceeded, formatDuration, sleep, timeScale } from "./timing";
@@ -37,11 +39,12 @@ export interface RetryOptions {
  * thrown as ReleaseError with the catalog's meaning and remedy; "gone" failures are returned to the caller
  * through `onGone` semantics: they are rethrown as-is (an ApiFailure) so the caller decides.
  */
-export async function withRetry<T>(op: () => Promise<T>, o: RetryOptions): Promise<T> {
+export async function withRetry<T>(op: (runtime: $dara.RuntimeOptions) => Promise<T>, o: RetryOptions): Promise<T> {
   for (let attempt = 0; ; attempt++) {
     let failure: ApiFailure;
     try {
-      return await op();
+      // Each attempt's HTTP timeout ends with the deadline: one slow request cannot outlive the operation.
+      return await op(runtimeOptions(o.deadline));
     } catch (e) {
       if (e instanceof ReleaseError || e instanceof DeadlineExceeded) throw e;
       failure = asApiFailure(e);

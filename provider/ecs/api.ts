@@ -3,7 +3,7 @@
 // provider process, each call under the retry policy and the caller's deadline.
 import * as Ecs from "@alicloud/ecs20140526";
 import { randomUUID } from "node:crypto";
-import { ecsClient, runtimeOptions } from "../core/clients";
+import { ecsClient } from "../core/clients";
 import { Coalescer } from "../core/coalescer";
 import { asApiFailure, FailureContext, ReleaseError } from "../core/failure";
 import { GoneFailure, withRetry } from "../core/retry";
@@ -60,7 +60,7 @@ const describer = new Coalescer<Work, EcsInstanceState | null>({
     const ids = [...new Set(items.map((w) => w.id))];
     const found = new Map<string, EcsInstanceState>();
     const req = new Ecs.DescribeInstancesRequest({ regionId: region, instanceIds: JSON.stringify(ids), pageSize: MAX_IDS_PER_CALL });
-    const res = await withRetry(() => ecsClient(region).describeInstancesWithOptions(req, runtimeOptions()), {
+    const res = await withRetry((rt) => ecsClient(region).describeInstancesWithOptions(req, rt), {
       deadline: batchDeadline(items),
       catalog: ECS_CATALOG,
       context: context(items, "DescribeInstances"),
@@ -93,7 +93,7 @@ const stopper = new Coalescer<Work, PerInstanceResult>({
     const ids = [...new Set(items.map((w) => w.id))];
     // SuccessFirst: one instance that cannot stop must not hold back the others.
     const req = new Ecs.StopInstancesRequest({ regionId: region, instanceId: ids, forceStop: force === "force", batchOptimization: "SuccessFirst" });
-    const res = await withRetry(() => ecsClient(region).stopInstancesWithOptions(req, runtimeOptions()), {
+    const res = await withRetry((rt) => ecsClient(region).stopInstancesWithOptions(req, rt), {
       deadline: batchDeadline(items),
       catalog: ECS_CATALOG,
       context: context(items, "StopInstances"),
@@ -125,7 +125,7 @@ const deleter = new Coalescer<Work, PerInstanceResult>({
     const clientToken = randomUUID();
     const req = new Ecs.DeleteInstancesRequest({ regionId: region, instanceId: ids, ...flags, clientToken });
     try {
-      const res = await withRetry(() => ecsClient(region).deleteInstancesWithOptions(req, runtimeOptions()), {
+      const res = await withRetry((rt) => ecsClient(region).deleteInstancesWithOptions(req, rt), {
         deadline: batchDeadline(items),
         catalog: ECS_CATALOG,
         context: context(items, "DeleteInstances"),
@@ -145,7 +145,7 @@ const deleter = new Coalescer<Work, PerInstanceResult>({
 async function deleteOne(region: string, id: string, flags: { force: boolean; terminateSubscription: boolean }, work: Work): Promise<PerInstanceResult> {
   const req = new Ecs.DeleteInstanceRequest({ instanceId: id, ...flags });
   try {
-    const res = await withRetry(() => ecsClient(region).deleteInstanceWithOptions(req, runtimeOptions()), {
+    const res = await withRetry((rt) => ecsClient(region).deleteInstanceWithOptions(req, rt), {
       deadline: work.deadline,
       catalog: ECS_CATALOG,
       context: { resource: work.resource, ids: [id], action: "DeleteInstance" },
@@ -172,7 +172,7 @@ export function release(region: string, ids: string[], flags: { force: boolean; 
 
 export async function disableDeletionProtection(region: string, id: string, deadline: Deadline, resource: string): Promise<void> {
   const req = new Ecs.ModifyInstanceAttributeRequest({ instanceId: id, deletionProtection: false });
-  await withRetry(() => ecsClient(region).modifyInstanceAttributeWithOptions(req, runtimeOptions()), {
+  await withRetry((rt) => ecsClient(region).modifyInstanceAttributeWithOptions(req, rt), {
     deadline,
     catalog: ECS_CATALOG,
     context: { resource, ids: [id], action: "ModifyInstanceAttribute" },
@@ -184,7 +184,7 @@ export async function convertToPayAsYouGo(region: string, ids: string[], deadlin
   for (let i = 0; i < ids.length; i += 20) {
     const chunk = ids.slice(i, i + 20);
     const req = new Ecs.ModifyInstanceChargeTypeRequest({ regionId: region, instanceIds: JSON.stringify(chunk), instanceChargeType: "PostPaid", autoPay: true, clientToken: randomUUID() });
-    await withRetry(() => ecsClient(region).modifyInstanceChargeTypeWithOptions(req, runtimeOptions()), {
+    await withRetry((rt) => ecsClient(region).modifyInstanceChargeTypeWithOptions(req, rt), {
       deadline,
       catalog: ECS_CATALOG,
       context: { resource, ids: chunk, action: "ModifyInstanceChargeType" },

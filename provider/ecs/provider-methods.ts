@@ -4,7 +4,7 @@
 import * as Ecs from "@alicloud/ecs20140526";
 import * as pulumi from "@pulumi/pulumi";
 import { randomUUID } from "node:crypto";
-import { checkCredentials, ecsClient, runtimeOptions } from "../core/clients";
+import { checkCredentials, ecsClient } from "../core/clients";
 import { changedSetKeys, definedOnly, dropUnknownFailures, guard, idFailure, InitFailure, Inputs } from "../core/dynamic";
 import { ReleaseError } from "../core/failure";
 import { CheckFailure, checkDeleteOptions, deleteOptionsFrom } from "../core/options";
@@ -122,7 +122,7 @@ async function runInstances(region: string, inputs: Inputs, amount: number, dead
       tag: tags.length ? tags : undefined,
       clientToken,
     });
-    const res = await withRetry(() => ecsClient(region).runInstancesWithOptions(req, runtimeOptions()), {
+    const res = await withRetry((rt) => ecsClient(region).runInstancesWithOptions(req, rt), {
       deadline, catalog: ECS_CATALOG, context: { resource: kind, ids: ["(new)"], action: "RunInstances" },
     });
     ids.push(...(res.body?.instanceIdSets?.instanceIdSet ?? []));
@@ -195,7 +195,7 @@ export function ecsProviderMethods(kind: Kind) {
           deletionProtection: cloudChange.includes("deletionProtection") ? news.deletionProtection === true : undefined,
           instanceName: cloudChange.includes("instanceName") ? (news.instanceName as string | undefined) : undefined,
         });
-        await withRetry(() => ecsClient(region).modifyInstanceAttributeWithOptions(req, runtimeOptions()), {
+        await withRetry((rt) => ecsClient(region).modifyInstanceAttributeWithOptions(req, rt), {
           deadline, catalog: ECS_CATALOG, context: { resource: kind, ids: [i], action: "ModifyInstanceAttribute" },
         });
       }

@@ -73,7 +73,7 @@ export type RetryExtras = Pick<RetryOptions, "retryTransitions" | "beforeRetry">
 
 function call(region: string, id: string, action: string, query: Record<string, unknown>, c: CallContext, extras: RetryExtras = {}): Promise<Body> {
   const sent = Object.fromEntries(Object.entries(query).filter(([, v]) => v !== undefined));
-  return withRetry(() => ddsClient(region).call(action, sent), {
+  return withRetry((rt) => ddsClient(region).call(action, sent, rt), {
     deadline: c.deadline,
     catalog: DDS_CATALOG,
     context: { resource: c.resource, ids: [id], action },

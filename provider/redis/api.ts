@@ -1,7 +1,7 @@
 // R-KVStore calls used by create and the release lifecycle, each under the retry policy and the caller's
 // deadline. Every call concerns one instance: DeleteInstance and DestroyInstance take a single id.
 import * as Kv from "@alicloud/r-kvstore20150101";
-import { kvClient, runtimeOptions } from "../core/clients";
+import { kvClient } from "../core/clients";
 import { ApiFailure, asApiFailure, ReleaseError } from "../core/failure";
 import { GoneFailure, withRetry } from "../core/retry";
 import { Deadline } from "../core/timing";
@@ -46,7 +46,7 @@ const ctx = (resource: string, id: string, action: string) => ({ resource, ids: 
 export async function describe(region: string, id: string, deadline: Deadline, resource: string): Promise<KvState | null> {
   const req = new Kv.DescribeInstanceAttributeRequest({ instanceId: id });
   try {
-    const res = await withRetry(() => kvClient(region).describeInstanceAttributeWithOptions(req, runtimeOptions()), {
+    const res = await withRetry((rt) => kvClient(region).describeInstanceAttributeWithOptions(req, rt), {
       deadline, catalog: KV_CATALOG, context: ctx(resource, id, "DescribeInstanceAttribute"),
     });
     const found = (res.body?.instances?.DBInstanceAttribute ?? []).find((a) => a.instanceId === id);
@@ -64,7 +64,7 @@ export async function describe(region: string, id: string, deadline: Deadline, r
 export async function recycleBinEntryTime(region: string, id: string, deadline: Deadline, resource: string): Promise<string | undefined> {
   const req = new Kv.DescribeInstancesRequest({ regionId: region, instanceIds: id, instanceStatus: RELEASED });
   try {
-    const res = await withRetry(() => kvClient(region).describeInstancesWithOptions(req, runtimeOptions()), {
+    const res = await withRetry((rt) => kvClient(region).describeInstancesWithOptions(req, rt), {
       deadline, catalog: KV_CATALOG, context: ctx(resource, id, "DescribeInstances"),
     });
     return (res.body?.instances?.KVStoreInstance ?? []).find((i) => i.instanceId === id)?.destroyTime || undefined;
@@ -77,7 +77,7 @@ export async function recycleBinEntryTime(region: string, id: string, deadline: 
 export async function listedAsExpired(region: string, id: string, deadline: Deadline, resource: string): Promise<boolean | undefined> {
   const req = new Kv.DescribeInstancesRequest({ regionId: region, instanceIds: id, expired: "true" });
   try {
-    const res = await withRetry(() => kvClient(region).describeInstancesWithOptions(req, runtimeOptions()), {
+    const res = await withRetry((rt) => kvClient(region).describeInstancesWithOptions(req, rt), {
       deadline, catalog: KV_CATALOG, context: ctx(resource, id, "DescribeInstances"),
     });
     return (res.body?.instances?.KVStoreInstance ?? []).some((i) => i.instanceId === id);
@@ -88,7 +88,7 @@ export async function listedAsExpired(region: string, id: string, deadline: Dead
 
 export async function modifyAttributes(region: string, id: string, change: { releaseProtection?: boolean; instanceName?: string }, deadline: Deadline, resource: string): Promise<void> {
   const req = new Kv.ModifyInstanceAttributeRequest({ instanceId: id, instanceReleaseProtection: change.releaseProtection, instanceName: change.instanceName });
-  await withRetry(() => kvClient(region).modifyInstanceAttributeWithOptions(req, runtimeOptions()), {
+  await withRetry((rt) => kvClient(region).modifyInstanceAttributeWithOptions(req, rt), {
     deadline, catalog: KV_CATALOG, context: ctx(resource, id, "ModifyInstanceAttribute"),
   });
 }
@@ -111,9 +111,9 @@ export async function deleteInstance(region: string, s: KvState, deadline: Deadl
   const req = new Kv.DeleteInstanceRequest({ instanceId: s.instanceId, globalInstanceId: s.globalInstanceId });
   let earlierAttemptUnanswered = false;
   return withRetry(
-    async (): Promise<DeleteAnswer> => {
+    async (rt): Promise<DeleteAnswer> => {
       try {
-        await kvClient(region).deleteInstanceWithOptions(req, runtimeOptions());
+        await kvClient(region).deleteInstanceWithOptions(req, rt);
         return { accepted: true };
       } catch (e) {
         const f = asApiFailure(e);
@@ -130,7 +130,7 @@ export async function deleteInstance(region: string, s: KvState, deadline: Deadl
 export async function destroyInstance(region: string, id: string, deadline: Deadline, resource: string): Promise<void> {
   const req = new Kv.DestroyInstanceRequest({ instanceId: id });
   try {
-    await withRetry(() => kvClient(region).destroyInstanceWithOptions(req, runtimeOptions()), {
+    await withRetry((rt) => kvClient(region).destroyInstanceWithOptions(req, rt), {
       deadline, catalog: KV_CATALOG, context: ctx(resource, id, "DestroyInstance"),
     });
   } catch (e) {
@@ -174,9 +174,9 @@ export async function createInstance(region: string, p: CreateParams, token: str
   });
   const secrets = p.password ? [p.password] : [];
   const res = await withRetry(
-    async () => {
+    async (rt) => {
       try {
-        return await kvClient(region).createInstanceWithOptions(req, runtimeOptions());
+        return await kvClient(region).createInstanceWithOptions(req, rt);
       } catch (e) {
         throw scrubError(e, secrets);
       }

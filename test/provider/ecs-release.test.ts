@@ -273,6 +273,20 @@ describe("ecs.Instance delete", () => {
     expect(await status(id)).toBe("Running");
   });
 
+  it("ends within the deadline, saying where it was, when the API stops answering", async () => {
+    await env.reset();
+    const [id] = await runningInstances(1);
+    await env.admin.faults([{ product: "ecs", latencyMs: 30_000 }]);
+    const started = Date.now();
+    const err = await instance.delete(id, outputsOf(id, { deleteTimeoutSeconds: 3 })).then(() => undefined, (e: unknown) => e);
+    await env.admin.clearFaults();
+    expect(Date.now() - started).toBeLessThan(6000);
+    expect(err).toBeInstanceOf(Error);
+    expect((err as Error).message).toMatch(new RegExp(`^ecs.Instance ${id}: DescribeInstances failed with Timeout: `));
+    expect((err as Error).message).toContain("the delete deadline (3s) would pass");
+    expect((err as Error).message).toContain("RequestId: none (no reply from the service)");
+  });
+
   it("times out waiting for the instance to go, with the phase and last status", async () => {
     const slow = await import("../../emulator");
     const slowEmu = await slow.startEmulator({ timeScale: 0.01, durations: { "ecs.pending": 1, "ecs.starting": 1, "ecs.release": 100000 } });
