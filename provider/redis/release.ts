@@ -105,6 +105,12 @@ async function releaseIntoBin(req: RedisReleaseRequest, first: KvState, deadline
       state = now;
       continue;
     }
+    if (now.status === "Normal" && TRANSITIONAL_STATUSES.has(state.status)) {
+      // Refused while the instance was still changing, and it has settled since: ask again.
+      progress(id, `release refused while the instance was ${state.status} (IncorrectDBInstanceState); it is Normal now: retrying`);
+      state = now;
+      continue;
+    }
     if (now.status === "Normal") {
       // An earlier DeleteInstance (whose reply was lost, or from an interrupted destroy) may already be under
       // way: the instance then stays Normal until it moves to the bin. Give it a while before failing.
