@@ -95,4 +95,31 @@ export class ReleaseError extends Error {
   static refusal(ctx: Omit<FailureContext, "action">, code: string, what: string, remedy: string): ReleaseError {
     return new ReleaseError(`${ctx.resource} ${ctx.ids.join(", ")}: not released: ${what}\n  What to do: ${remedy}`, code);
   }
+
+  /**
+   * The state holds ids that are not this product's (another product's, or garbage): looked up, they would answer
+   * not-found, which a release counts as success, dropping from state whatever the resource really managed. So
+   * they are not looked up, and nothing is called.
+   */
+  static foreignIds(resource: string, ids: string[], product: string, code: string): ReleaseError {
+    const [subject, what] =
+      ids.length === 1
+        ? [`${resource} ${ids[0]}`, `the stored id is not ${product} instance id, so it was not looked up`]
+        : [resource, `the stored ids ${ids.join(", ")} are not ${product} instance ids, so they were not looked up`];
+    return new ReleaseError(`${subject}: not released: ${what} (a not-found answer would wrongly count as released). Check the state.`, code);
+  }
+
+  /**
+   * The state names one region, the API found the id in another. Calls that look an id up in every region
+   * (DDS, R-KVStore) would otherwise release an instance the state does not describe; and counting it as gone
+   * would drop from state an instance that still bills. So nothing is changed and the user decides.
+   */
+  static otherRegion(ctx: Omit<FailureContext, "action">, stateRegion: string, actualRegion: string): ReleaseError {
+    return ReleaseError.refusal(
+      ctx,
+      "InvalidRegionId.Mismatch",
+      `the state says region ${stateRegion}, but the instance is in region ${actualRegion}; nothing was changed.`,
+      `if this is the instance the resource manages, set regionId: "${actualRegion}" (then \`pulumi up\`) and destroy again; otherwise remove the resource from state with \`pulumi state delete <urn>\`.`,
+    );
+  }
 }

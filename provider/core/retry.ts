@@ -50,7 +50,7 @@ export async function withRetry<T>(op: (runtime: $dara.RuntimeOptions) => Promis
       failure = asApiFailure(e);
     }
     const cls = retryClassOf(failure, o.catalog);
-    if (cls === "gone") throw new GoneFailure(failure);
+    if (cls === "gone") throw new GoneFailure(failure, o.context);
     const transition = cls === "transition" && (typeof o.retryTransitions === "function" ? o.retryTransitions(failure) : Boolean(o.retryTransitions));
     if (cls !== "throttle" && cls !== "transient" && !transition) throw ReleaseError.fromApi(o.context, failure, o.catalog);
     if (o.beforeRetry && (await o.beforeRetry(failure, attempt)) === false) throw ReleaseError.fromApi(o.context, failure, o.catalog);
@@ -63,10 +63,19 @@ export async function withRetry<T>(op: (runtime: $dara.RuntimeOptions) => Promis
   }
 }
 
-/** The resource is already gone: a release treats this as success. */
+/**
+ * The resource is already gone: a release treats this as success. Where a caller does not expect it (an update,
+ * turning protection off) it reaches the user, so its message says which resource, instance and call.
+ */
 export class GoneFailure extends Error {
-  constructor(readonly failure: ApiFailure) {
-    super(`${failure.code}: ${failure.serviceMessage}`);
+  constructor(readonly failure: ApiFailure, context?: FailureContext) {
+    super(
+      context
+        ? `${context.resource} ${context.ids.join(", ")}: ${context.action} answered ${failure.code}: the instance no longer exists (${failure.serviceMessage}).\n` +
+            "  What to do: if it was released, `pulumi refresh` drops it from state (and `pulumi destroy` counts it as released)." +
+            `\n  RequestId: ${failure.requestId ?? "none"}`
+        : `${failure.code}: ${failure.serviceMessage}`,
+    );
     this.name = "GoneFailure";
   }
 }

@@ -217,6 +217,8 @@ export function ecsProviderMethods(kind: Kind) {
   const del = guard(async (id: string, outs: Inputs): Promise<void> => {
     const ids = idsFromOutputs(id, outs);
     if (ids.length === 0) throw new ReleaseError(`${kind} ${id}: the stored state has no instance id, so nothing can be released. Check the instance in the console.`, "MissingInstanceId");
+    const foreign = ids.filter((i) => !/^i-/.test(i));
+    if (foreign.length > 0) throw ReleaseError.foreignIds(kind, foreign, "an ECS", "MissingInstanceId");
     const region = typeof outs.regionId === "string" ? outs.regionId : resolveRegion();
     await checkCredentials();
     const options = deleteOptionsFrom(outs);

@@ -296,7 +296,7 @@ export const read = guard(async (id: string, props: Inputs): Promise<pulumi.dyna
 export const del = guard(async (id: string, outs: Inputs): Promise<void> => {
   const dbId = typeof outs.dbInstanceId === "string" && outs.dbInstanceId ? outs.dbInstanceId : id;
   if (!dbId) throw new ReleaseError(`${KIND}: the stored state has no instance id, so nothing can be released. Check the instance in the MongoDB console.`, "MissingDBInstanceId");
-  if (!/^dds-/.test(dbId)) throw new ReleaseError(`${KIND} ${dbId}: not released: the stored id is not a MongoDB (DDS) instance id, so it was not looked up (a not-found answer would wrongly count as released). Check the state.`, "MissingDBInstanceId");
+  if (!/^dds-/.test(dbId)) throw ReleaseError.foreignIds(KIND, [dbId], "a MongoDB (DDS)", "MissingDBInstanceId");
   const region = typeof outs.regionId === "string" && outs.regionId ? outs.regionId : resolveRegion();
   await checkCredentials();
   await releaseMongoInstance({ resource: KIND, regionId: region, dbInstanceId: dbId, options: { ...deleteOptionsFrom(outs), force: false } });

@@ -72,6 +72,8 @@ export async function releaseMongoInstance(req: MongoReleaseRequest): Promise<Mo
     progress(id, `already released (${s.gone})`);
     return "alreadyGone";
   }
+  // DescribeDBInstanceAttribute is sent without RegionId and finds the id in any region.
+  if (s.regionId && s.regionId !== region) throw ReleaseError.otherRegion({ resource, ids: [id] }, region, s.regionId);
   if (s.status === "Deleting") {
     progress(id, "already being released (Deleting); waiting until it is gone");
   } else if (s.chargeType === "PrePaid") {

@@ -141,6 +141,7 @@ export function redisProviderMethods() {
   const del = guard(async (id: string, outs: Inputs): Promise<void> => {
     const instanceId = typeof outs.instanceId === "string" && outs.instanceId ? outs.instanceId : id;
     if (!instanceId) throw new ReleaseError(`${KIND} ${id}: the stored state has no instance id, so nothing can be released. Check the instance in the console.`, "MissingInstanceId");
+    if (!/^r-/.test(instanceId)) throw ReleaseError.foreignIds(KIND, [instanceId], "a Tair (Redis)", "MissingInstanceId");
     const region = typeof outs.regionId === "string" ? outs.regionId : resolveRegion();
     await checkCredentials();
     await releaseRedisInstance({ resource: KIND, regionId: region, instanceId, options: redisDeleteOptionsFrom(outs) });

@@ -51,6 +51,8 @@ export async function releaseRedisInstance(req: RedisReleaseRequest): Promise<Re
     progress(id, "already gone (DescribeInstanceAttribute: InvalidInstanceId.NotFound)");
     return "already-gone";
   }
+  // DescribeInstanceAttribute carries no RegionId and finds the id in any region.
+  if (s.regionId && s.regionId !== region) throw ReleaseError.otherRegion({ resource, ids: [id] }, region, s.regionId);
   if (s.status === RELEASED) {
     progress(id, "already released: it is in the recycle bin");
     return recycleBin(req, deadline, started);
