@@ -1,5 +1,7 @@
 // Shared pieces of every dynamic provider module: the method guard, init failures, input validation helpers.
 import * as pulumi from "@pulumi/pulumi";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { CheckFailure } from "./options";
 import { configureFromStack } from "./settings";
 
@@ -9,6 +11,7 @@ import { configureFromStack } from "./settings";
  */
 export function guard<A extends unknown[], R>(fn: (...args: A) => Promise<R>): (...args: A) => Promise<R> {
   return async (...args: A) => {
+    announceVersion();
     try {
       return await fn(...args);
     } catch (e) {
@@ -19,6 +22,29 @@ export function guard<A extends unknown[], R>(fn: (...args: A) => Promise<R>): (
       throw new Error(`unexpected failure: ${typeof e === "string" ? e : JSON.stringify(e)}`);
     }
   };
+}
+
+let announced = false;
+
+/**
+ * Destroy runs whatever version is installed where the program lives, not the one that created the resource:
+ * one line per provider process says which, for whoever reads the output of a surprising teardown.
+ */
+function announceVersion(): void {
+  if (announced) return;
+  announced = true;
+  let dir = __dirname;
+  for (let i = 0; i < 5; i++, dir = path.dirname(dir)) {
+    try {
+      const pkg = JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8")) as { name?: string; version?: string };
+      if (pkg.name === "pulumi-alicloud-release") {
+        process.stderr.write(`pulumi-alicloud-release ${pkg.version} (${dir})\n`);
+        return;
+      }
+    } catch {
+      // not this directory
+    }
+  }
 }
 
 /**

@@ -40,10 +40,11 @@ export async function waitFor<S>(o: WaitOptions<S>): Promise<WaitResult<S>> {
   for (;;) {
     state = await o.poll();
     const text = o.describe(state);
-    if (o.progressId && text !== lastText && lastText !== "") progress(o.progressId, `${text}`);
-    lastText = text;
     const waitedMs = Date.now() - started;
+    // The caller reports the end itself; a line per status change in between.
     if (o.done(state) || o.abort?.(state)) return { state, waitedMs, budgetSpent: false };
+    if (o.progressId && text !== lastText && lastText !== "") progress(o.progressId, text);
+    lastText = text;
     if (o.budgetMs !== undefined && waitedMs + delay > o.budgetMs) return { state, waitedMs, budgetSpent: true };
     if (delay >= o.deadline.remainingMs()) {
       throw new DeadlineExceeded(
