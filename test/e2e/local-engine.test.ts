@@ -6,6 +6,7 @@ import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { evenFaultRules, FAULT_KINDS, oneOfEachFault } from "../support/reliability";
 import { EmulatorAdmin, RunningEmulator, startEmulator } from "../../emulator";
 import { buildTeardownReport } from "../../examples/automation/report";
 import { destroy, up, type EngineOptions, type EngineResult, type LocalEngineEvent, type StateFile } from "../../tools/local-engine";
@@ -135,6 +136,28 @@ describe("examples/ephemeral-env through the local engine", () => {
     expect(report.resources.find((r) => r.name === "cache")!.progress.join("\n")).toMatch(/DestroyInstance/);
     expect(JSON.stringify(destroyed.events)).not.toContain(REDIS_PASSWORD);
   }, 120_000);
+});
+
+describe("examples/ephemeral-env destroyed under injected faults", () => {
+  it("with 20% of requests failing in every way the cloud's edge fails, destroy releases everything and reports no false success", async () => {
+    const cwd = program("ephemeral-chaos", fs.readFileSync(path.join(repoRoot, "examples/ephemeral-env/index.js"), "utf8"));
+    // Replies slower than the client timeout need a short one: 800 ms latency faults against a 500 ms timeout.
+    const o = options(cwd, "chaos", { config: EXAMPLE_CONFIG, secrets: { redisPassword: REDIS_PASSWORD }, env: providerEnv({ ALICLOUD_RELEASE_HTTP_TIMEOUT_MS: "500" }) });
+    const created = await timedRun("chaos up", up(o));
+    expect(created.ok, why(created)).toBe(true);
+    for (const i of (await admin.instances()).filter((x) => x.chargeType === "PrePaid")) await admin.expire(i.id);
+    await admin.clearRequests();
+    await admin.faults([...oneOfEachFault(), ...evenFaultRules(0.2)]);
+    const destroyed = await timedRun("chaos destroy", destroy({ ...o, continueOnError: true }));
+    const faults = (await (await fetch(`${emu.url}/_emulator/faults`)).json()) as { injected: number };
+    await admin.clearFaults();
+    expect(destroyed.ok, why(destroyed)).toBe(true);
+    expect(destroyed.failures).toEqual([]);
+    expect(readState(o).resources).toEqual([]);
+    expect(await admin.instances()).toEqual([]);
+    expect(faults.injected).toBeGreaterThanOrEqual(FAULT_KINDS.length);
+    timings.push(`chaos destroy: ${faults.injected} faults injected, ${(await admin.requests()).length} requests`);
+  }, 180_000);
 });
 
 describe("failed deletes", () => {
