@@ -13,6 +13,7 @@ import { destroy, up, type EngineOptions } from "../../tools/local-engine";
 import { exportStateFile } from "../../tools/local-engine/export";
 import { trackChild } from "../support/harness-proc";
 import { defaultSecurityGroupId, defaultVSwitchId } from "../support/network";
+import { emulatorEnv, writeProgram } from "../support/programs";
 import { cleanupHarness, createProject, packPackage, repoRoot, type Project } from "../support/pulumi-harness";
 import { changeCalls } from "../support/reliability";
 import { ecsClient } from "../support/sdk";
@@ -26,18 +27,7 @@ let emu: RunningEmulator;
 let admin: EmulatorAdmin;
 let project: Project;
 
-function cloudEnv(extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    ALICLOUD_RELEASE_ENDPOINT: emu.url,
-    ALIBABA_CLOUD_ACCESS_KEY_ID: "emulator",
-    ALIBABA_CLOUD_ACCESS_KEY_SECRET: "emulator-secret",
-    ALIBABA_CLOUD_REGION_ID: "",
-    ALICLOUD_RELEASE_TIME_SCALE: String(TIME_SCALE),
-    ALIBABA_CLOUD_ECS_METADATA_DISABLED: "true",
-    PULUMI_CONFIG_PASSPHRASE: PASSPHRASE,
-    ...extra,
-  };
-}
+const cloudEnv = (extra: Record<string, string> = {}): Record<string, string> => emulatorEnv(emu.url, TIME_SCALE, PASSPHRASE, extra);
 
 interface CliRun {
   code: number | null;
@@ -67,14 +57,7 @@ const jsonOf = <T>(r: CliRun): T => {
   }
 };
 
-/** A Pulumi project inside the installed project, so its program resolves the installed packages. */
-function program(name: string, source: string): string {
-  const dir = path.join(project.dir, "programs", name);
-  fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, "Pulumi.yaml"), `name: ${name}\nruntime: nodejs\n`);
-  fs.writeFileSync(path.join(dir, "index.js"), source);
-  return dir;
-}
+const program = (name: string, source: string): string => writeProgram(project.dir, name, source);
 
 function engine(cwd: string, stack: string, extra: Partial<EngineOptions> = {}): EngineOptions {
   return { cwd, stack, stateFile: path.join(cwd, ".state", `${stack}.json`), env: cloudEnv(), parallel: 8, callTimeoutMs: 120_000, programTimeoutMs: 180_000, ...extra };
