@@ -1,7 +1,7 @@
 // DescribeInstances' Instances.Instance[] item, in the documented PascalCase shape (alicloud-apis.md §1.2, §1.5).
 import { Clock } from "../core/clock";
 import { Instance } from "../core/store";
-import { ecsAttrs, POSTPAID_EXPIRED_TIME } from "./model";
+import { EcsAttrs, ecsAttrs, POSTPAID_EXPIRED_TIME } from "./model";
 
 export function renderInstance(inst: Instance, clock: Clock): Record<string, unknown> {
   const a = ecsAttrs(inst);
@@ -22,13 +22,48 @@ export function renderInstance(inst: Instance, clock: Clock): Record<string, unk
     DeletionProtection: a.DeletionProtection,
     OperationLocks: { LockReason: a.OperationLocks.map((l) => ({ LockReason: l.LockReason, LockMsg: l.LockMsg })) },
     StoppedMode: a.StoppedMode,
-    VpcAttributes: { VpcId: a.VpcId, VSwitchId: a.VSwitchId, PrivateIpAddress: { IpAddress: [] } },
+    VpcAttributes: { VpcId: a.VpcId, VSwitchId: a.VSwitchId, PrivateIpAddress: { IpAddress: a.PrivateIpAddress ? [a.PrivateIpAddress] : [] }, NatIpAddress: "" },
     SecurityGroupIds: { SecurityGroupId: [...a.SecurityGroupIds] },
     Tags: { Tag: a.Tags.map((t) => ({ TagKey: t.TagKey, TagValue: t.TagValue })) },
     InstanceNetworkType: "vpc",
-    IoOptimized: true,
     Recyclable: false,
-    SpotStrategy: "NoSpot",
-    InternetChargeType: "PayByTraffic",
+    ...renderLaunch(a),
+  };
+}
+
+/** The launch parameters DescribeInstances reports, with the API's defaults for those never given. */
+function renderLaunch(a: EcsAttrs): Record<string, unknown> {
+  const spot = a.SpotStrategy ?? "NoSpot";
+  return {
+    HostName: a.HostName ?? "",
+    KeyPairName: a.KeyPairName ?? "",
+    ResourceGroupId: a.ResourceGroupId ?? "",
+    AutoReleaseTime: a.AutoReleaseTime ?? "",
+    IoOptimized: a.IoOptimized ?? true,
+    InternetChargeType: a.InternetChargeType ?? "PayByTraffic",
+    InternetMaxBandwidthOut: a.InternetMaxBandwidthOut ?? 0,
+    InternetMaxBandwidthIn: a.InternetMaxBandwidthIn ?? 10,
+    PublicIpAddress: { IpAddress: [...(a.PublicIpAddress ?? [])] },
+    EipAddress: { AllocationId: "", IpAddress: "", Bandwidth: 0, InternetChargeType: "" },
+    SpotStrategy: spot,
+    SpotPriceLimit: a.SpotPriceLimit ?? 0,
+    SpotDuration: a.SpotDuration ?? 0,
+    SpotInterruptionBehavior: a.SpotInterruptionBehavior ?? "",
+    DeploymentSetId: a.DeploymentSetId ?? "",
+    ...(a.DeploymentSetGroupNo === undefined ? {} : { DeploymentSetGroupNo: a.DeploymentSetGroupNo }),
+    CreditSpecification: a.CreditSpecification ?? "",
+    HpcClusterId: a.HpcClusterId ?? "",
+    DedicatedHostAttribute: { DedicatedHostId: a.DedicatedHostId ?? "", DedicatedHostName: "", DedicatedHostClusterId: "" },
+    DedicatedInstanceAttribute: { Affinity: a.Affinity ?? "default", Tenancy: a.Tenancy ?? "default" },
+    MetadataOptions: a.MetadataOptions ?? { HttpEndpoint: "enabled", HttpTokens: "optional", HttpPutResponseHopLimit: 1 },
+    NetworkInterfaces: {
+      NetworkInterface: (a.NetworkInterfaces ?? []).map((n) => ({
+        NetworkInterfaceId: n.NetworkInterfaceId,
+        Type: n.Type,
+        MacAddress: n.MacAddress,
+        PrimaryIpAddress: n.PrimaryIpAddress ?? "",
+        PrivateIpSets: { PrivateIpSet: n.PrimaryIpAddress ? [{ PrivateIpAddress: n.PrimaryIpAddress, Primary: true }] : [] },
+      })),
+    },
   };
 }
