@@ -13,6 +13,7 @@ import {
 import { ECS_INSTANCE_DATA_ACTIONS } from "./instance-data";
 import { instanceAttributeChanges, parseLaunch } from "./launch-params";
 import { renderInstance } from "./render";
+import { parseAutoReleaseTime, setAutoRelease } from "./auto-release";
 
 const DP_POSTPAID_ONLY = "DeletionProtection is only supported for pay-as-you-go instances.";
 const MONTH_PERIODS = [1, 2, 3, 4, 5, 6, 7, 8, 9, 12, 24, 36, 48, 60];
@@ -139,8 +140,10 @@ const RunInstances: ActionHandler = (ctx) => {
   const expiry = chargeType === "PrePaid" ? subscriptionTerm(p, { periodRequired: true, units: ["Month", "Week"] }) : undefined;
   const deletionProtection = p.bool("DeletionProtection");
   if (deletionProtection && chargeType === "PrePaid") throw ecsErrorWith("InvalidParameter", DP_POSTPAID_ONLY);
-  const launch = parseLaunch(p, { regionId, amount, prePaid: chargeType === "PrePaid", clock: ctx.clock });
+  const launch = parseLaunch(p, { regionId, amount, prePaid: chargeType === "PrePaid" });
   const { imageId, instanceType, vSwitchId, securityGroupIds } = launch;
+  const autoReleaseTime = parseAutoReleaseTime(p, ctx.clock.now());
+  if (autoReleaseTime !== undefined && chargeType !== "PostPaid") throw ecsError("ChargeTypeViolation");
 
   return ctx.tokens.run("ecs:RunInstances", p.string("ClientToken"), p.raw, "ClientToken", () => {
     throwIfDryRun(p, "DryRunOperation");
@@ -171,6 +174,7 @@ const RunInstances: ActionHandler = (ctx) => {
       const inst = ctx.store.add({ id, product: "ecs", regionId, status: "Pending", chargeType: chargeType as Instance["chargeType"], expireTime: expiry?.(now), attrs });
       boot(ctx, inst, now);
       scheduleExpiry(ctx, inst);
+      setAutoRelease(ctx, inst, autoReleaseTime);
       ids.push(id);
     }
     return { InstanceIdSets: { InstanceIdSet: ids }, TradePrice: 0, ...(chargeType === "PrePaid" ? { OrderId: orderId() } : {}) };
@@ -383,8 +387,23 @@ const ModifyInstanceChargeType: ActionHandler = (ctx) => {
   });
 };
 
+/** Sets or (without AutoReleaseTime) cancels the service's own release of a pay-as-you-go instance. */
+const ModifyInstanceAutoReleaseTime: ActionHandler = (ctx) => {
+  const p = ctx.params;
+  if (p.has("RegionId")) regionParam(p);
+  const id = p.required("InstanceId");
+  const at = parseAutoReleaseTime(p, ctx.clock.now());
+  const inst = findAnywhere(ctx, id);
+  if (p.has("RegionId") && inst.regionId !== p.required("RegionId")) throw ecsError("InvalidInstanceId.NotFound");
+  if (inst.chargeType !== "PostPaid") throw ecsError("ChargeTypeViolation");
+  if (ecsAttrs(inst).releasing) throw ecsError("IncorrectInstanceStatus");
+  setAutoRelease(ctx, inst, at);
+  return {};
+};
+
 export const ECS_ACTIONS: Record<string, ActionHandler> = {
   ...ECS_INSTANCE_DATA_ACTIONS,
+  ModifyInstanceAutoReleaseTime,
   RunInstances,
   DescribeInstances,
   DescribeInstanceStatus,

@@ -62,7 +62,6 @@ export const ECS_ERRORS: ErrorTable = {
   InvalidSpotPrepaid: [400, "The specified Spot type is not support PrePay Instance."],
   // Documented as "%s"; the message is ours.
   InvalidSpotInterruptionBehavior: [400, "The specified SpotInterruptionBehavior is not valid."],
-  "InvalidAutoReleaseTime.Malformed": [400, "The specified parameter AutoReleaseTime is not valid."],
   "InvalidPrivateIpAddress.Malformed": [400, "Specified private IP address is malformed."],
   "InvalidParameter.Conflict": [400, "The specified parameters conflict."],
   "InvalidParam.NetworkInterface": [400, "The specified parameter NetworkInterface is not valid."],
@@ -71,6 +70,7 @@ export const ECS_ERRORS: ErrorTable = {
   "InvalidParam.Tenancy": [400, "The specified Tenancy is invalid."],
   "InvalidAutoRenewPeriod.ValueNotSupported": [400, "The specified autoRenewPeriod is invalid."],
   "InvalidLaunchTemplate.NotFound": [404, "The specified launch template does not exist."],
+  "InvalidAutoReleaseTime.Malformed": [400, "The specified parameter autoReleaseTime is not valid."],
 };
 
 /** An ECS error; `arg` fills the `%s` of a templated message. */

@@ -1,9 +1,8 @@
 // RunInstances' launch parameters as the official SDK (@alicloud/ecs20140526 RunInstancesRequest) serializes
 // them: SystemDisk.*, DataDisk.N.*, NetworkInterface.N.*, HostName, Password, UserData, public bandwidth, spot,
-// AutoReleaseTime, … Each is checked with the error code the RunInstances reference gives for a bad value and
+// … (AutoReleaseTime is auto-release.ts's). Each is checked with the error code the RunInstances reference gives for a bad value and
 // kept under the name DescribeInstances reports it by. The password is checked and then forgotten.
 import { randomInt } from "node:crypto";
-import { Clock } from "../core/clock";
 import { invalid, missing } from "../core/errors";
 import { Params } from "../core/params";
 import { parseTags, Tag } from "../core/tags";
@@ -22,8 +21,6 @@ const MAX_SECURITY_GROUPS = 16;
 /** UserData before Base64 encoding (RunInstancesRequest: 32 KB). */
 const MAX_USER_DATA_BYTES = 32 * 1024;
 const PASSWORD_SPECIALS = "()`~!@#$%^&*-_+=|{}[]:;'<>,.?/";
-const MIN_AUTO_RELEASE_MS = 30 * 60_000;
-const MAX_AUTO_RELEASE_YEARS = 3;
 
 export interface DiskSpec {
   Category: string;
@@ -68,8 +65,6 @@ export type LaunchAttrs = {
   SpotPriceLimit: number;
   SpotDuration: number;
   SpotInterruptionBehavior: string;
-  /** ISO-8601 to the minute, UTC, or "" when none. */
-  AutoReleaseTime: string;
   DeploymentSetId: string;
   DeploymentSetGroupNo?: number;
   IoOptimized: boolean;
@@ -146,19 +141,6 @@ export function checkUserData(data: string): string {
   if (data.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(data)) throw ecsError("InvalidUserData.Base64FormatInvalid");
   if (Buffer.from(data, "base64").length > MAX_USER_DATA_BYTES) throw ecsError("InvalidUserData.SizeExceeded");
   return data;
-}
-
-/** `yyyy-MM-ddTHH:mm[:ss]Z`, 30 minutes to 3 years ahead; seconds are dropped to the minute. */
-export function parseAutoReleaseTime(value: string, now: number): number {
-  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?Z$/.exec(value);
-  const at = m ? Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5]) : NaN;
-  const roundTrip = m ? new Date(at).toISOString().slice(0, 16) === value.slice(0, 16) : false;
-  const latest = new Date(now);
-  latest.setUTCFullYear(latest.getUTCFullYear() + MAX_AUTO_RELEASE_YEARS);
-  if (!m || !roundTrip || (m[6] !== undefined && +m[6] > 59) || at < now + MIN_AUTO_RELEASE_MS || at > latest.getTime()) {
-    throw ecsError("InvalidAutoReleaseTime.Malformed");
-  }
-  return at;
 }
 
 const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
@@ -334,7 +316,7 @@ function networkInterfaces(p: Params): InterfaceRequest[] {
  * Parses and checks every launch parameter of RunInstances. `amount` instances share one request, so names and
  * addresses are expanded per instance (sequence patterns, UniqueSuffix, consecutive private IPs).
  */
-export function parseLaunch(p: Params, o: { regionId: string; amount: number; prePaid: boolean; clock: Clock }): Launch {
+export function parseLaunch(p: Params, o: { regionId: string; amount: number; prePaid: boolean }): Launch {
   const template = { id: p.string("LaunchTemplateId"), name: p.string("LaunchTemplateName") };
   const fromTemplate = template.id !== undefined || template.name !== undefined;
   // There are no launch templates in the emulator: a named one does not exist, unless the request also carries
@@ -387,10 +369,6 @@ export function parseLaunch(p: Params, o: { regionId: string; amount: number; pr
   const spotDuration = intOr(p, "SpotDuration", "InvalidSpotDuration", [0, 6]);
   const interruption = oneOfOr(p, "SpotInterruptionBehavior", ["Terminate", "Stop"] as const, "InvalidSpotInterruptionBehavior");
 
-  const autoRelease = p.string("AutoReleaseTime");
-  const autoReleaseAt = autoRelease === undefined ? undefined : parseAutoReleaseTime(autoRelease, o.clock.now());
-  if (autoReleaseAt !== undefined && o.prePaid) throw ecsErrorWith("InvalidParameter.Conflict", "AutoReleaseTime is only supported for pay-as-you-go instances.");
-
   const privateIp = p.string("PrivateIpAddress");
   if (privateIp !== undefined && !IPV4.test(privateIp)) throw ecsError("InvalidPrivateIpAddress.Malformed");
   const primaryIp = primary?.PrimaryIpAddress ?? privateIp;
@@ -439,7 +417,6 @@ export function parseLaunch(p: Params, o: { regionId: string; amount: number; pr
       SpotPriceLimit: spotStrategy === "SpotWithPriceLimit" ? (spotPriceLimit ?? 0) : 0,
       SpotDuration: spotStrategy === "NoSpot" ? 0 : (spotDuration ?? 1),
       SpotInterruptionBehavior: spotStrategy === "NoSpot" ? "" : (interruption ?? "Terminate"),
-      AutoReleaseTime: autoReleaseAt === undefined ? "" : o.clock.iso(autoReleaseAt, "minute"),
       DeploymentSetId: p.string("DeploymentSetId") ?? "",
       DeploymentSetGroupNo: deploymentSetGroupNo,
       IoOptimized: ioOptimized === "optimized",

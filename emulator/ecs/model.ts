@@ -56,6 +56,8 @@ export type EcsAttrs = {
   /** Released under a security lock, which releases disks even with DeleteWithInstance=false (§1.2). */
   disksReleasedWithInstance: boolean;
   // Launch parameters (RunInstances); optional so that instances made by other create calls need not set them.
+  /** Virtual ms when the service releases the instance by itself (auto-release.ts); undefined: never. */
+  AutoReleaseTime?: number;
 } & Partial<LaunchAttrs>;
 
 /** What lifecycle code needs; both ActionContext and AdminContext provide it. */
