@@ -32,9 +32,12 @@ export function renderInstance(inst: Instance, clock: Clock): Record<string, unk
   };
 }
 
-/** The launch parameters DescribeInstances reports, with the API's defaults for those never given. */
+/**
+ * The launch parameters DescribeInstances reports, with the API's defaults for those never given. Empty
+ * structures the API also sends (EipAddress, DedicatedHostAttribute, …) are left out unless set: they carry
+ * nothing and make every page of a large listing much heavier to parse.
+ */
 function renderLaunch(a: EcsAttrs): Record<string, unknown> {
-  const spot = a.SpotStrategy ?? "NoSpot";
   return {
     HostName: a.HostName ?? "",
     KeyPairName: a.KeyPairName ?? "",
@@ -44,26 +47,23 @@ function renderLaunch(a: EcsAttrs): Record<string, unknown> {
     InternetMaxBandwidthOut: a.InternetMaxBandwidthOut ?? 0,
     InternetMaxBandwidthIn: a.InternetMaxBandwidthIn ?? 10,
     PublicIpAddress: { IpAddress: [...(a.PublicIpAddress ?? [])] },
-    EipAddress: { AllocationId: "", IpAddress: "", Bandwidth: 0, InternetChargeType: "" },
-    SpotStrategy: spot,
+    SpotStrategy: a.SpotStrategy ?? "NoSpot",
     SpotPriceLimit: a.SpotPriceLimit ?? 0,
     SpotDuration: a.SpotDuration ?? 0,
     SpotInterruptionBehavior: a.SpotInterruptionBehavior ?? "",
     DeploymentSetId: a.DeploymentSetId ?? "",
-    ...(a.DeploymentSetGroupNo === undefined ? {} : { DeploymentSetGroupNo: a.DeploymentSetGroupNo }),
     CreditSpecification: a.CreditSpecification ?? "",
-    HpcClusterId: a.HpcClusterId ?? "",
-    DedicatedHostAttribute: { DedicatedHostId: a.DedicatedHostId ?? "", DedicatedHostName: "", DedicatedHostClusterId: "" },
-    DedicatedInstanceAttribute: { Affinity: a.Affinity ?? "default", Tenancy: a.Tenancy ?? "default" },
-    MetadataOptions: a.MetadataOptions ?? { HttpEndpoint: "enabled", HttpTokens: "optional", HttpPutResponseHopLimit: 1 },
-    NetworkInterfaces: {
-      NetworkInterface: (a.NetworkInterfaces ?? []).map((n) => ({
-        NetworkInterfaceId: n.NetworkInterfaceId,
-        Type: n.Type,
-        MacAddress: n.MacAddress,
-        PrimaryIpAddress: n.PrimaryIpAddress ?? "",
-        PrivateIpSets: { PrivateIpSet: n.PrimaryIpAddress ? [{ PrivateIpAddress: n.PrimaryIpAddress, Primary: true }] : [] },
-      })),
-    },
+    ...(a.DeploymentSetGroupNo === undefined ? {} : { DeploymentSetGroupNo: a.DeploymentSetGroupNo }),
+    ...(a.HpcClusterId ? { HpcClusterId: a.HpcClusterId } : {}),
+    ...(a.DedicatedHostId ? { DedicatedHostAttribute: { DedicatedHostId: a.DedicatedHostId } } : {}),
+    ...(a.Tenancy && a.Tenancy !== "default" ? { DedicatedInstanceAttribute: { Affinity: a.Affinity ?? "default", Tenancy: a.Tenancy } } : {}),
+    ...(a.MetadataOptions ? { MetadataOptions: a.MetadataOptions } : {}),
+    ...(a.NetworkInterfaces
+      ? {
+          NetworkInterfaces: {
+            NetworkInterface: a.NetworkInterfaces.map((n) => ({ NetworkInterfaceId: n.NetworkInterfaceId, Type: n.Type, MacAddress: n.MacAddress, PrimaryIpAddress: n.PrimaryIpAddress ?? "" })),
+          },
+        }
+      : {}),
   };
 }
