@@ -7,9 +7,9 @@ import { EXPIRES_AT_TAG_KEY, sweep, UsageError } from "../../provider/automation
 import { defaultVSwitchId } from "../support/network";
 import { useEmulatorForProvider } from "../support/provider-env";
 import { changeCalls } from "../support/reliability";
-import { kvClient } from "../support/sdk";
+import { ddsCall, kvClient } from "../support/sdk";
 
-const env = useEmulatorForProvider({ "kv.creating": 1, "kv.releasing": 2, "kv.destroying": 2 });
+const env = useEmulatorForProvider({ "kv.creating": 1, "kv.releasing": 2, "kv.destroying": 2, "dds.creating": 1, "dds.deleting": 2 });
 const REGION = "cn-hangzhou";
 
 beforeEach(async () => {
@@ -26,6 +26,12 @@ async function redis(tags: Record<string, string>): Promise<string> {
   return res.body!.instanceId!;
 }
 
+async function mongo(tags: Record<string, string>): Promise<string> {
+  const tagQuery = Object.fromEntries(Object.entries(tags).flatMap(([k, v], n) => [[`Tag.${n + 1}.Key`, k], [`Tag.${n + 1}.Value`, v]]));
+  const body = await ddsCall(env.emu.url, "CreateDBInstance", { RegionId: REGION, DBInstanceClass: "dds.mongo.mid", DBInstanceStorage: 20, EngineVersion: "7.0", ZoneId: `${REGION}-h`, VSwitchId: defaultVSwitchId(`${REGION}-h`), ...tagQuery });
+  return body.DBInstanceId as string;
+}
+
 const owned = (project: string, stack: string, expiresAt?: string) => ({
   "pulumi:project": project, "pulumi:stack": stack, "pulumi:name": "cache", ...(expiresAt ? { [EXPIRES_AT_TAG_KEY]: expiresAt } : {}),
 });
@@ -40,20 +46,23 @@ describe("sweep --expired", () => {
     const noTtl = await redis(owned("shop", "pr-4"));
     const otherProject = await redis(owned("blog", "pr-1", past));
     const untagged = await redis({ [EXPIRES_AT_TAG_KEY]: past });
+    const expiredDb = await mongo(owned("shop", "pr-1", past));
+    const notYetDb = await mongo(owned("shop", "pr-1", future));
+    await env.admin.advance(5);
 
     const dry = await sweep({ project: "shop", expired: true, regions: [REGION] });
-    expect(dry.found.map((f) => f.id).sort()).toEqual([expiredA, expiredB].sort());
+    expect(dry.found.map((f) => f.id).sort()).toEqual([expiredA, expiredB, expiredDb].sort());
     expect(dry.found[0].reason).toBe(`time-to-live passed (${past})`);
-    expect(dry.skipped.map((s) => [s.id, s.why]).sort()).toEqual([[notYet, "time-to-live not passed (or none)"], [noTtl, "time-to-live not passed (or none)"]].sort());
+    expect(dry.skipped.map((s) => [s.id, s.why]).sort()).toEqual([notYet, noTtl, notYetDb].map((id) => [id, "time-to-live not passed (or none)"]).sort());
     expect(dry.clean).toBe(false);
 
     await env.admin.clearRequests();
     const done = await sweep({ project: "shop", expired: true, regions: [REGION], release: true, deleteOptions: { purgeRecycleBin: true } });
     expect(done).toMatchObject({ failed: [], clean: true });
-    expect(done.released.sort()).toEqual([expiredA, expiredB].sort());
-    expect((await env.admin.instances()).map((i) => i.id).sort()).toEqual([notYet, noTtl, otherProject, untagged].sort());
+    expect(done.released.sort()).toEqual([expiredA, expiredB, expiredDb].sort());
+    expect((await env.admin.instances()).map((i) => i.id).sort()).toEqual([notYet, noTtl, otherProject, untagged, notYetDb].sort());
     const touched = new Set(changeCalls(await env.admin.requests()).flatMap((c) => c.ids));
-    expect([...touched].sort()).toEqual([expiredA, expiredB].sort());
+    expect([...touched].sort()).toEqual([expiredA, expiredB, expiredDb].sort());
   });
 
   it("needs a stack unless it sweeps expired instances", async () => {
