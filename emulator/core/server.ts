@@ -10,6 +10,7 @@ import { FaultRule, Faults, seededRandom, validateFaultRule } from "./faults";
 import { IdempotencyTokens } from "./idempotency";
 import { Params } from "./params";
 import { errorFrom, ProductBackend } from "./product";
+import { RamPolicies, parsePolicy, Policy, PolicyError } from "./ram";
 import { RateLimiter } from "./rate-limit";
 import { Authenticator, Credential } from "./signature";
 import { Instance, ProductName, Store } from "./store";
@@ -38,6 +39,7 @@ export interface ServerOptions {
 }
 
 const MAX_BODY = 1024 * 1024;
+const MAX_HEADER_BYTES = 256 * 1024;
 
 class HttpError extends Error {
   constructor(readonly status: number, message: string) {
@@ -51,6 +53,7 @@ export class EmulatorServer {
   readonly faults: Faults;
   /** Counts requests per emulated second: the window is compressed by the time scale like every transition. */
   readonly rateLimits = new RateLimiter(() => 1000 * this.clock.timeScale);
+  readonly ram: RamPolicies;
   readonly log: RequestLogEntry[] = [];
   private logSeq = 0;
   private readonly byVersion = new Map<string, ProductBackend>();
@@ -65,8 +68,13 @@ export class EmulatorServer {
       this.byName.set(p.name, p);
     }
     this.auth = new Authenticator(options.credentials);
+    // A malformed policy is refused here, so the emulator does not start with it.
+    const policies = new Map<string, Policy>();
+    for (const c of options.credentials) if (c.policy !== undefined) policies.set(c.accessKeyId, parsePolicy(c.policy, `the RAM policy of credential ${c.accessKeyId}`));
+    this.ram = new RamPolicies(policies);
     this.faults = new Faults(seededRandom(options.seed));
-    this.http = createServer((req, res) => {
+    // RPC SDKs put every parameter in the query string: a 32 KB UserData makes a URL far over Node's 16 KB default.
+    this.http = createServer({ maxHeaderSize: MAX_HEADER_BYTES }, (req, res) => {
       this.handle(req, res).catch((e: unknown) => {
         if (!res.headersSent) this.sendJson(res, 500, { Code: "InternalError", Message: String(e) });
       });
@@ -149,6 +157,7 @@ export class EmulatorServer {
       if (!handler) throw commonError("InvalidAction.NotFound");
       entry.product = product.name;
       entry.action = who.action;
+      this.ram.authorize({ accessKeyId: who.accessKeyId, sts: this.isSts(who.accessKeyId) }, product.name, who.action, business, this.store);
 
       const before = this.faults.pick(product.name, who.action, "before");
       if (before && (await this.applyFault(before, res, entry, requestId, product))) return;
@@ -212,6 +221,7 @@ export class EmulatorServer {
       Code: err.code,
       Message: err.message,
       Recommend: `https://api.aliyun.com/troubleshoot?q=${encodeURIComponent(err.code)}&product=${product?.productCode ?? ""}&requestId=${requestId}`,
+      ...err.body,
     });
   }
 
@@ -244,6 +254,7 @@ export class EmulatorServer {
         this.tokens.clear();
         this.faults.clear();
         this.rateLimits.clear();
+        this.ram.reset();
         this.log.length = 0;
         return this.sendJson(res, 200, { reset: true });
       }
@@ -298,6 +309,7 @@ export class EmulatorServer {
         instance.blockedBy = { code, until: seconds === undefined ? Infinity : now + seconds * 1000 };
         return this.sendJson(res, 200, this.adminView(instance));
       }
+      if ((m = /^(GET|PUT|DELETE) \/_emulator\/credentials\/([^/]+)\/policy$/.exec(route))) return this.policyRoute(res, m[1], decodeURIComponent(m[2]), body);
       if (route === "GET /_emulator/faults") return this.sendJson(res, 200, { rules: this.faults.list(), injected: this.faults.injected });
       if (route === "POST /_emulator/faults") {
         const rules = (json as { rules?: unknown }).rules;
@@ -333,6 +345,23 @@ export class EmulatorServer {
       if (e instanceof HttpError) return this.sendJson(res, e.status, { error: e.message });
       return this.sendJson(res, 500, { error: String(e) });
     }
+  }
+
+  /** GET shows a key's RAM policy (null: full access), PUT replaces it, DELETE restores full access. */
+  private policyRoute(res: ServerResponse, method: string, accessKeyId: string, body: Buffer): void {
+    if (!this.options.credentials.some((c) => c.accessKeyId === accessKeyId)) throw new HttpError(404, `no credential ${accessKeyId}`);
+    if (method === "PUT") {
+      try {
+        this.ram.set(accessKeyId, parsePolicy(body.toString("utf8"), "the policy document"));
+      } catch (e) {
+        throw new HttpError(400, e instanceof PolicyError ? e.message : String(e));
+      }
+    } else if (method === "DELETE") this.ram.set(accessKeyId, undefined);
+    return this.sendJson(res, 200, { accessKeyId, policy: this.ram.get(accessKeyId)?.document ?? null });
+  }
+
+  private isSts(accessKeyId: string): boolean {
+    return this.options.credentials.some((c) => c.accessKeyId === accessKeyId && c.securityToken !== undefined);
   }
 
   private clockView(): { now: string; timeScale: number; frozen: boolean } {
