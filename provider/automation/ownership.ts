@@ -1,9 +1,9 @@
 // The ownership tags every instance this package creates carries, and the expiry tag of a time-to-live. sweep and
 // status find a stack's instances by these tags only: an instance without them is never touched.
-export const OWNERSHIP_TAG_KEYS = { project: "pulumi:project", stack: "pulumi:stack", name: "pulumi:name" } as const;
+// The keys are defined once, in provider/core/ownership.ts, where the creates set them.
+import { EXPIRES_AT_TAG_KEY, OWNERSHIP_TAG_KEYS } from "../core/ownership";
 
-/** ISO time after which `sweep --expired` releases the instance (MongoDB, Redis; ECS uses the cloud's AutoReleaseTime). */
-export const EXPIRES_AT_TAG_KEY = "pulumi:expires-at";
+export { EXPIRES_AT_TAG_KEY, OWNERSHIP_TAG_KEYS };
 
 /** The tag filter for one stack (or, without a stack, every stack of the project). */
 export function ownershipFilter(project: string, stack?: string): Record<string, string> {

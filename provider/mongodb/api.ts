@@ -5,6 +5,7 @@ import { ddsClient } from "../core/clients";
 import { GoneFailure, RetryOptions, withRetry } from "../core/retry";
 import { Deadline } from "../core/timing";
 import { DDS_CATALOG } from "./errors";
+import { scrubError } from "../core/secrets";
 
 /** What the lifecycle needs to know about an instance, from DescribeDBInstanceAttribute. */
 export interface DdsInstanceState {
@@ -25,6 +26,13 @@ export interface DdsInstanceState {
   zoneId?: string;
   vpcId?: string;
   vSwitchId?: string;
+  /** replicate or sharding (DBInstanceType). */
+  dbInstanceType?: string;
+  resourceGroupId?: string;
+  storageEngine?: string;
+  networkType?: string;
+  /** Every tag, ownership tags included. */
+  tags: Record<string, string>;
 }
 
 /** The instance no longer exists; `why` says how we know, for the progress line. */
@@ -59,6 +67,11 @@ export function stateFrom(i: Body): DdsInstanceState {
     zoneId: str(i.ZoneId),
     vpcId: str(i.VPCId),
     vSwitchId: str(i.VSwitchId),
+    dbInstanceType: str(i.DBInstanceType),
+    resourceGroupId: str(i.ResourceGroupId),
+    storageEngine: str(i.StorageEngine),
+    networkType: str(i.NetworkType),
+    tags: Object.fromEntries((((i.Tags as Body | undefined)?.Tag ?? []) as Body[]).filter((t) => str(t.Key)).map((t) => [String(t.Key), String(t.Value ?? "")])),
   };
 }
 
@@ -108,12 +121,28 @@ export async function describeOrNull(region: string, id: string, c: CallContext)
   return isGone(s) ? null : s;
 }
 
-export async function createInstance(region: string, query: Record<string, unknown>, c: CallContext): Promise<string> {
+export async function createInstance(region: string, action: "CreateDBInstance" | "CreateShardingDBInstance", query: Record<string, unknown>, c: CallContext): Promise<string> {
   // One token for the call, reused by its retries: a retry after a lost reply returns the same instance.
-  const body = await call(region, "(new)", "CreateDBInstance", { RegionId: region, ...query, ClientToken: randomUUID() }, c);
+  const secrets = typeof query.AccountPassword === "string" ? [query.AccountPassword] : [];
+  let body: Body;
+  try {
+    body = await call(region, "(new)", action, { RegionId: region, ...query, ClientToken: randomUUID() }, c);
+  } catch (e) {
+    throw scrubError(e, secrets);
+  }
   const id = str(body.DBInstanceId);
-  if (!id) throw new Error(`CreateDBInstance answered without a DBInstanceId (RequestId ${String(body.RequestId)})`);
+  if (!id) throw new Error(`${action} answered without a DBInstanceId (RequestId ${String(body.RequestId)})`);
   return id;
+}
+
+/** TagResources (ResourceType INSTANCE), for the user's tags; ownership tags are set at create only. */
+export async function tagResources(region: string, id: string, tags: Record<string, string>, c: CallContext): Promise<void> {
+  const Tag = Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
+  if (Tag.length) await call(region, id, "TagResources", { RegionId: region, ResourceType: "INSTANCE", ResourceId: [id], Tag }, c);
+}
+
+export async function untagResources(region: string, id: string, keys: string[], c: CallContext): Promise<void> {
+  if (keys.length) await call(region, id, "UntagResources", { RegionId: region, ResourceType: "INSTANCE", ResourceId: [id], TagKey: keys }, c);
 }
 
 export async function modifyAttribute(region: string, id: string, change: { releaseProtection?: boolean; description?: string }, c: CallContext): Promise<void> {

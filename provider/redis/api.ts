@@ -7,6 +7,8 @@ import { GoneFailure, withRetry } from "../core/retry";
 import { Deadline } from "../core/timing";
 import { KV_CATALOG } from "./errors";
 import { scrubError } from "./secrets";
+import { buildModel, ModelClass, modelFailures } from "../core/model-input";
+import type { CheckFailure } from "../core/options";
 
 /** What the lifecycle needs to know about an instance, from DescribeInstanceAttribute. */
 export interface KvState {
@@ -22,6 +24,8 @@ export interface KvState {
   globalInstanceId?: string;
   connectionDomain?: string;
   port?: number;
+  /** What DescribeInstanceAttribute reports, under the input names (refresh shows it as drift); tags include ownership tags. */
+  view?: Record<string, unknown>;
 }
 
 export const RELEASED = "Released";
@@ -37,6 +41,20 @@ export function stateFrom(a: Kv.DescribeInstanceAttributeResponseBodyInstancesDB
     globalInstanceId: a.globalInstanceId || undefined,
     connectionDomain: a.connectionDomain || undefined,
     port: a.port,
+    view: {
+      instanceName: a.instanceName || undefined,
+      instanceClass: a.instanceClass || undefined,
+      instanceType: a.instanceType || undefined,
+      engineVersion: a.engineVersion || undefined,
+      zoneId: a.zoneId || undefined,
+      vpcId: a.vpcId || undefined,
+      vSwitchId: a.vSwitchId || undefined,
+      resourceGroupId: a.resourceGroupId || undefined,
+      shardCount: a.shardCount,
+      storage: a.storage ? Number(a.storage) || undefined : undefined,
+      storageType: a.storageType || undefined,
+      tags: Object.fromEntries((a.tags?.tag ?? []).filter((t) => t.key).map((t) => [t.key!, t.value ?? ""])),
+    },
   };
 }
 
@@ -139,51 +157,56 @@ export async function destroyInstance(region: string, id: string, deadline: Dead
   }
 }
 
-export interface CreateParams {
-  instanceClass?: string;
-  capacity?: number;
-  engineVersion?: string;
-  chargeType: "PostPaid" | "PrePaid";
-  period?: number;
-  vpcId?: string;
-  vSwitchId?: string;
-  zoneId?: string;
-  instanceName?: string;
-  password?: string;
+/** CreateInstance / CreateTairInstance parameters the provider owns: the region, idempotency tokens, dry runs, the Tag list (tags are a map). */
+export const CREATE_OWNED = ["regionId", "token", "clientToken", "dryRun", "tag", "ownerId", "ownerAccount", "resourceOwnerId", "resourceOwnerAccount", "securityToken"];
+
+export type CreateAction = "CreateInstance" | "CreateTairInstance";
+
+const createModel = (action: CreateAction): ModelClass => (action === "CreateInstance" ? Kv.CreateInstanceRequest : Kv.CreateTairInstanceRequest) as unknown as ModelClass;
+
+/** Every other parameter of the create call, as the SDK model names it: an SDK upgrade brings new ones along. */
+export function createKeys(action: CreateAction): string[] {
+  return Object.keys(createModel(action).names()).filter((k) => !CREATE_OWNED.includes(k));
+}
+
+export function createFailures(action: CreateAction, params: Record<string, unknown>): CheckFailure[] {
+  return modelFailures(createModel(action), params, "");
 }
 
 /**
- * CreateInstance with one Token for the logical create, reused by every retry: a retry after a lost reply
- * gets the same instance back instead of a second one. Errors are scrubbed of the password.
+ * CreateInstance / CreateTairInstance with one token for the logical create, reused by every retry: a retry after a
+ * lost reply gets the same instance back instead of a second one. Errors are scrubbed of the password.
  */
-export async function createInstance(region: string, p: CreateParams, token: string, deadline: Deadline, resource: string): Promise<string> {
-  const req = new Kv.CreateInstanceRequest({
-    regionId: region,
-    token,
-    instanceClass: p.instanceClass,
-    capacity: p.capacity,
-    engineVersion: p.engineVersion,
-    chargeType: p.chargeType,
-    period: p.chargeType === "PrePaid" && p.period !== undefined ? String(p.period) : undefined,
-    networkType: p.vSwitchId ? "VPC" : undefined,
-    vpcId: p.vpcId,
-    vSwitchId: p.vSwitchId,
-    zoneId: p.zoneId,
-    instanceName: p.instanceName,
-    password: p.password,
-  });
-  const secrets = p.password ? [p.password] : [];
+export async function createInstance(region: string, action: CreateAction, params: Record<string, unknown>, tags: Record<string, string>, token: string, deadline: Deadline, resource: string): Promise<string> {
+  const tag = Object.entries(tags).map(([key, value]) => ({ key, value }));
+  const req = buildModel(createModel(action), { ...params, regionId: region, tag: tag.length ? tag : undefined, ...(action === "CreateInstance" ? { token } : { clientToken: token }) });
+  const secrets = typeof params.password === "string" ? [params.password] : [];
   const res = await withRetry(
     async (rt) => {
       try {
-        return await kvClient(region).createInstanceWithOptions(req, rt);
+        const client = kvClient(region);
+        return action === "CreateInstance" ? await client.createInstanceWithOptions(req as Kv.CreateInstanceRequest, rt) : await client.createTairInstanceWithOptions(req as Kv.CreateTairInstanceRequest, rt);
       } catch (e) {
         throw scrubError(e, secrets);
       }
     },
-    { deadline, catalog: KV_CATALOG, context: ctx(resource, "(new)", "CreateInstance") },
+    { deadline, catalog: KV_CATALOG, context: ctx(resource, "(new)", action) },
   );
   const id = res.body?.instanceId;
-  if (!id) throw new ReleaseError(`${resource}: CreateInstance answered without an InstanceId (RequestId ${res.body?.requestId ?? "none"}); check the console for a new instance.`, "BadReply", res.body?.requestId);
+  if (!id) throw new ReleaseError(`${resource}: ${action} answered without an InstanceId (RequestId ${res.body?.requestId ?? "none"}); check the console for a new instance.`, "BadReply", res.body?.requestId);
   return id;
+}
+
+/** TagResources / UntagResources (ResourceType INSTANCE), for the user's tags. */
+export async function tagInstance(region: string, id: string, tags: Record<string, string>, deadline: Deadline, resource: string): Promise<void> {
+  const tag = Object.entries(tags).map(([key, value]) => new Kv.TagResourcesRequestTag({ key, value }));
+  if (tag.length === 0) return;
+  const req = new Kv.TagResourcesRequest({ regionId: region, resourceType: "INSTANCE", resourceId: [id], tag });
+  await withRetry((rt) => kvClient(region).tagResourcesWithOptions(req, rt), { deadline, catalog: KV_CATALOG, context: ctx(resource, id, "TagResources") });
+}
+
+export async function untagInstance(region: string, id: string, keys: string[], deadline: Deadline, resource: string): Promise<void> {
+  if (keys.length === 0) return;
+  const req = new Kv.UntagResourcesRequest({ regionId: region, resourceType: "INSTANCE", resourceId: [id], tagKey: keys });
+  await withRetry((rt) => kvClient(region).untagResourcesWithOptions(req, rt), { deadline, catalog: KV_CATALOG, context: ctx(resource, id, "UntagResources") });
 }
