@@ -33,6 +33,17 @@ export interface DdsInstanceState {
   networkType?: string;
   /** Every tag, ownership tags included. */
   tags: Record<string, string>;
+  /** A sharded cluster's nodes, under the input names (MongosList, ShardList, ConfigserverList). */
+  mongos?: { class?: string }[];
+  replicaSet?: { class?: string; storage?: number; readonlyReplicas?: number }[];
+  configServer?: { class?: string; storage?: number }[];
+}
+
+const num = (v: unknown): number | undefined => (v === undefined || v === null || v === "" || !Number.isFinite(Number(v)) ? undefined : Number(v));
+
+function nodes(list: unknown, item: string): Body[] | undefined {
+  const l = (list as Body | undefined)?.[item];
+  return Array.isArray(l) ? (l as Body[]) : undefined;
 }
 
 /** The instance no longer exists; `why` says how we know, for the progress line. */
@@ -72,6 +83,9 @@ export function stateFrom(i: Body): DdsInstanceState {
     storageEngine: str(i.StorageEngine),
     networkType: str(i.NetworkType),
     tags: Object.fromEntries((((i.Tags as Body | undefined)?.Tag ?? []) as Body[]).filter((t) => str(t.Key)).map((t) => [String(t.Key), String(t.Value ?? "")])),
+    mongos: nodes(i.MongosList, "MongosAttribute")?.map((n) => ({ class: str(n.NodeClass) })),
+    replicaSet: nodes(i.ShardList, "ShardAttribute")?.map((n) => ({ class: str(n.NodeClass), storage: num(n.NodeStorage), readonlyReplicas: num(n.ReadonlyReplicas) })),
+    configServer: nodes(i.ConfigserverList, "ConfigserverAttribute")?.map((n) => ({ class: str(n.NodeClass), storage: num(n.NodeStorage) })),
   };
 }
 

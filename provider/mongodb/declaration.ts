@@ -100,7 +100,8 @@ export const SHARDED_CLUSTER: MongoVariant = {
   kind: "mongodb.ShardingInstance",
   action: "CreateShardingDBInstance",
   table: CREATE_SHARDING_DB_INSTANCE,
-  reconcile: { engineVersion: RECONCILE_KEYS.engineVersion, storageType: RECONCILE_KEYS.storageType, chargeType: RECONCILE_KEYS.chargeType },
+  // Nodes and shards are added or resized in place (AddNodes / ModifyNodeSpec): never a new, empty cluster.
+  reconcile: { engineVersion: RECONCILE_KEYS.engineVersion, storageType: RECONCILE_KEYS.storageType, chargeType: RECONCILE_KEYS.chargeType, mongos: (s) => s.mongos, replicaSet: (s) => s.replicaSet, configServer: (s) => s.configServer },
   checkCreate(news, push) {
     checkNodes(news, "mongos", 2, 32, push, false);
     checkNodes(news, "replicaSet", 2, 32, push, true);
@@ -296,6 +297,14 @@ async function create(inputs: Inputs): Promise<CreateOutcome> {
   }
 }
 
+/** The program's value against the instance's: node lists compare only the fields the program sets. */
+function sameSpec(want: unknown, have: unknown): boolean {
+  if (Array.isArray(want)) {
+    return Array.isArray(have) && have.length === want.length && want.every((w: Record<string, unknown>, i) => Object.entries(w ?? {}).every(([k, x]) => x === undefined || JSON.stringify(x) === JSON.stringify((have[i] as Record<string, unknown>)?.[k])));
+  }
+  return JSON.stringify(have) === JSON.stringify(want);
+}
+
 /** `undefined` in the program means "not managed": only values it sets can differ. */
 function changed(olds: Inputs, news: Inputs, keys: string[]): string[] {
   return keys.filter((k) => news[k] !== undefined && JSON.stringify(news[k]) !== JSON.stringify(olds[k] ?? null));
@@ -310,12 +319,12 @@ async function update(id: string, olds: Inputs, news: Inputs): Promise<Inputs> {
   const found = await api.describe(region, dbId, c);
   if (isGone(found)) throw new ReleaseError(`${v.kind} ${dbId}: not updated: the instance no longer exists (${found.gone}). Run \`pulumi refresh\` to drop it from state.`, "InvalidDBInstanceId.NotFound");
   const adopted = olds.adopted === true;
-  const mismatches = adopted ? [] : changed(olds, news, Object.keys(v.reconcile)).filter((k) => JSON.stringify(v.reconcile[k](found)) !== JSON.stringify(news[k]));
+  const mismatches = adopted ? [] : changed(olds, news, Object.keys(v.reconcile)).filter((k) => !sameSpec(news[k], v.reconcile[k](found)));
   if (mismatches.length) {
     const what = mismatches.map((k) => `${k} is ${JSON.stringify(v.reconcile[k](found))} on the instance, the program asks for ${JSON.stringify(news[k])}`).join("; ");
     throw new ReleaseError(
       `${v.kind} ${dbId}: not updated: ${what}.\n  What to do: the cloud changes these in place, and this resource does not replace a database for them: make the change in the MongoDB console ` +
-        "(or with ModifyDBInstanceSpec / UpgradeDBInstanceEngineVersion / TransformToPrePaid), wait until the instance is Running, then run `pulumi up` again; " +
+        "(or with ModifyDBInstanceSpec / ModifyNodeSpec / AddNode / UpgradeDBInstanceEngineVersion / TransformToPrePaid), wait until the instance is Running, then run `pulumi up` again; " +
         "or replace it explicitly with `pulumi up --replace <urn>` (a new, empty instance). Nothing was changed.",
       "UpdateNotSupported",
     );
