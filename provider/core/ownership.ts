@@ -9,8 +9,9 @@ export const OWNERSHIP_TAG_KEYS = {
   name: "pulumi:name",
 } as const;
 
-/** ISO time after which `sweep --expired` releases the instance (MongoDB, Redis; ECS uses the cloud's AutoReleaseTime). */
-export const EXPIRES_AT_TAG_KEY = "pulumi:expires-at";
+import { EXPIRES_AT_TAG_KEY } from "./time-to-live";
+
+export { EXPIRES_AT_TAG_KEY };
 
 /** The hidden input the resource classes set (not part of any Args type). */
 export const OWNERSHIP_INPUT = "ownership";
