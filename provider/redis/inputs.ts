@@ -68,6 +68,8 @@ export const TAIR: RedisVariant = {
     const t = news.instanceType;
     if (!TAIR_INSTANCE_TYPES.includes(t as string)) push({ property: "instanceType", reason: `instanceType must be one of ${TAIR_INSTANCE_TYPES.join(", ")} to create a Tair instance (or give instanceId to adopt one), got ${JSON.stringify(t)}` });
     if (!(typeof news.instanceClass === "string" && news.instanceClass !== "")) push({ property: "instanceClass", reason: `instanceClass is required to create a Tair instance (e.g. "tair.rdb.2g"), got ${JSON.stringify(news.instanceClass)}` });
+    // CreateTairInstance documents both as required (a Tair instance is always in a VPC).
+    for (const k of ["vpcId", "vSwitchId"]) if (news[k] === undefined) push({ property: k, reason: `${k} is required to create a Tair instance (CreateTairInstance needs VpcId and VSwitchId)` });
     if (known(news.shardCount) && !whole(news.shardCount, 1, 256)) push({ property: "shardCount", reason: `shardCount must be a whole number from 1 to 256 (cluster instances: 2 to 256 shards), got ${JSON.stringify(news.shardCount)}` });
     if (t === "tair_essd") {
       if (!whole(news.storage, 20, 64000)) push({ property: "storage", reason: `a tair_essd instance needs storage: a whole number of GB from 20 to 64000, got ${JSON.stringify(news.storage)}` });
