@@ -198,9 +198,15 @@ describe("mongodb.Instance delete: pay-as-you-go", () => {
   it("waits for a release someone else started (Deleting) without calling DeleteDBInstance", async () => {
     await env.reset();
     const id = await instance();
+    // The clock stands still until the delete has seen the instance Deleting (under load the 10 s release could
+    // otherwise be over before the delete starts).
+    await env.admin.freezeClock(true);
     await ddsCall(env.emu.url, "DeleteDBInstance", { DBInstanceId: id });
     await logAfterSetup();
-    await provider.delete(id, outputsOf(id));
+    const deleting = provider.delete(id, outputsOf(id));
+    await until("the delete's first describe", async () => (await env.admin.requests({ product: "dds" })).length > 0);
+    await env.admin.freezeClock(false);
+    await deleting;
     expect(await releaseCalls()).toEqual([]);
     expect(env.linesFor(id)[0]).toBe(`${id}: already being released (Deleting); waiting until it is gone`);
     expect(await env.admin.instance(id)).toBeUndefined();
