@@ -5,8 +5,9 @@
 //   3. subscription: released only once expired and under the expiry lock (LockMode LockByExpiration), with
 //      DestroyInstance; an expired one that is not locked yet is waited for; an unexpired one fails or is retained;
 //   4. success only once the instance is not found any more.
-import { ApiFailure, ReleaseError } from "../core/failure";
+import { ApiFailure, journaled, ReleaseError } from "../core/failure";
 import { DeleteOptions } from "../core/options";
+import { Journal } from "../core/permissions";
 import { progress, warn } from "../core/progress";
 import { GoneFailure } from "../core/retry";
 import { Deadline, DeadlineExceeded, formatDuration } from "../core/timing";
@@ -61,7 +62,14 @@ class Settled extends Error {
   }
 }
 
-export async function releaseMongoInstance(req: MongoReleaseRequest): Promise<MongoReleaseOutcome> {
+const UNPROTECT = "release protection turned off (ModifyDBInstanceAttribute)";
+const released = (action: string): string => `released (${action})`;
+
+export function releaseMongoInstance(req: MongoReleaseRequest): Promise<MongoReleaseOutcome> {
+  return journaled((journal) => releaseSteps(req, journal));
+}
+
+async function releaseSteps(req: MongoReleaseRequest, journal: Journal): Promise<MongoReleaseOutcome> {
   const { regionId: region, dbInstanceId: id, resource } = req;
   const deadline = Deadline.seconds(req.options.deleteTimeoutSeconds);
   const c: CallContext = { deadline, resource };
@@ -77,10 +85,13 @@ export async function releaseMongoInstance(req: MongoReleaseRequest): Promise<Mo
   if (s.status === "Deleting") {
     progress(id, "already being released (Deleting); waiting until it is gone");
   } else if (s.chargeType === "PrePaid") {
-    if ((await releaseSubscription(req, s, c)) === "retained") return "retained";
+    journal.plan([released("DestroyInstance")]);
+    if ((await releaseSubscription(req, s, c, journal)) === "retained") return "retained";
   } else {
-    await releasePayAsYouGo(req, s, c);
+    journal.plan([...(s.releaseProtection ? [UNPROTECT] : []), released("DeleteDBInstance")]);
+    await releasePayAsYouGo(req, s, c, journal);
   }
+  journal.enter("waiting until the instance is gone (DescribeDBInstanceAttribute)");
 
   await waitFor({
     deadline,
@@ -97,7 +108,7 @@ export async function releaseMongoInstance(req: MongoReleaseRequest): Promise<Mo
   return "released";
 }
 
-async function releasePayAsYouGo(req: MongoReleaseRequest, s: DdsInstanceState, c: CallContext): Promise<void> {
+async function releasePayAsYouGo(req: MongoReleaseRequest, s: DdsInstanceState, c: CallContext, journal: Journal): Promise<void> {
   const { regionId: region, dbInstanceId: id, resource } = req;
   if (s.releaseProtection) {
     if (!req.options.overrideProtection) {
@@ -108,19 +119,23 @@ async function releasePayAsYouGo(req: MongoReleaseRequest, s: DdsInstanceState, 
         "set overrideProtection: true (then `pulumi up`) to turn it off right before release, or set releaseProtection: false (then `pulumi up`), or turn it off in the MongoDB console; then run `pulumi destroy` again.",
       );
     }
+    journal.enter("turning release protection off (ModifyDBInstanceAttribute)");
     try {
       await api.modifyAttribute(region, id, { releaseProtection: false }, c);
     } catch (e) {
       if (e instanceof GoneFailure) return;
       throw e;
     }
+    journal.did(UNPROTECT);
     progress(id, "release protection turned off (overrideProtection)");
   }
   progress(id, "releasing (DeleteDBInstance)");
+  journal.enter("releasing (DeleteDBInstance)");
   await requestRelease(req, "DeleteDBInstance", (extras) => api.deleteInstance(region, id, c, extras), c);
+  journal.did(released("DeleteDBInstance"));
 }
 
-async function releaseSubscription(req: MongoReleaseRequest, s: DdsInstanceState, c: CallContext): Promise<"retained" | "requested"> {
+async function releaseSubscription(req: MongoReleaseRequest, s: DdsInstanceState, c: CallContext, journal: Journal): Promise<"retained" | "requested"> {
   const { regionId: region, dbInstanceId: id, resource } = req;
   if (!isExpired(s)) {
     const until = s.expireTime ?? "an unknown date";
@@ -162,7 +177,9 @@ async function releaseSubscription(req: MongoReleaseRequest, s: DdsInstanceState
     if (locked === null || locked.status === "Deleting") return "requested";
   }
   progress(id, "expired and locked; releasing (DestroyInstance)");
+  journal.enter("releasing (DestroyInstance)");
   await requestRelease(req, "DestroyInstance", (extras) => api.destroyInstance(region, id, c, extras), c);
+  journal.did(released("DestroyInstance"));
   return "requested";
 }
 

@@ -6,8 +6,9 @@
 //      DestroyInstance deletes it and its backups permanently, and we wait until it is gone;
 //   4. subscription: the API cannot release it before expiry, so fail with the choices, or retain; an expired
 //      one is released into the bin by the service on day 31 after expiry, and then handled as in 3.
-import { ReleaseError } from "../core/failure";
+import { journaled, ReleaseError } from "../core/failure";
 import { DeleteOptions } from "../core/options";
+import { Journal } from "../core/permissions";
 import { progress, warn } from "../core/progress";
 import { backoffDelay } from "../core/retry";
 import { Deadline, formatDuration, sleep, timeScale } from "../core/timing";
@@ -40,7 +41,15 @@ const GRACE_MS = 120_000;
 
 const isoSecond = (ms: number): string => new Date(ms).toISOString().slice(0, 19) + "Z";
 
-export async function releaseRedisInstance(req: RedisReleaseRequest): Promise<RedisReleaseOutcome> {
+const UNPROTECT = "release protection turned off (ModifyInstanceAttribute)";
+const INTO_BIN = "released into the recycle bin (DeleteInstance)";
+const PURGE = "destroyed in the recycle bin with its backups (DestroyInstance)";
+
+export function releaseRedisInstance(req: RedisReleaseRequest): Promise<RedisReleaseOutcome> {
+  return journaled((journal) => releaseSteps(req, journal));
+}
+
+async function releaseSteps(req: RedisReleaseRequest, journal: Journal): Promise<RedisReleaseOutcome> {
   const deadline = Deadline.seconds(req.options.deleteTimeoutSeconds);
   const { regionId: region, resource, instanceId: id } = req;
   const started = Date.now();
@@ -53,15 +62,18 @@ export async function releaseRedisInstance(req: RedisReleaseRequest): Promise<Re
   }
   // DescribeInstanceAttribute carries no RegionId and finds the id in any region.
   if (s.regionId && s.regionId !== region) throw ReleaseError.otherRegion({ resource, ids: [id] }, region, s.regionId);
+  const purge = req.options.purgeRecycleBin ? [PURGE] : [];
   if (s.status === RELEASED) {
     progress(id, "already released: it is in the recycle bin");
-    return recycleBin(req, deadline, started);
+    journal.plan(purge);
+    return recycleBin(req, deadline, started, journal);
   }
 
   // 4. Subscription: decided before anything is changed.
   if (s.chargeType === "PrePaid") return subscription(req, s, deadline);
 
   // 2. Pay-as-you-go.
+  journal.plan([...(s.releaseProtection ? [UNPROTECT] : []), INTO_BIN, ...purge]);
   if (s.releaseProtection) {
     if (!req.options.overrideProtection) {
       throw ReleaseError.refusal(
@@ -71,19 +83,23 @@ export async function releaseRedisInstance(req: RedisReleaseRequest): Promise<Re
         "set overrideProtection: true (then `pulumi up`) to turn it off right before the release, or turn release protection off in the Tair (Redis) console, then destroy again.",
       );
     }
+    journal.enter("turning release protection off (ModifyInstanceAttribute)");
     await api.modifyAttributes(region, id, { releaseProtection: false }, deadline, resource);
+    journal.did(UNPROTECT);
     progress(id, "release protection turned off (overrideProtection)");
   }
+  journal.enter("releasing into the recycle bin (DeleteInstance)");
   const inBin = await releaseIntoBin(req, s, deadline);
+  journal.did(INTO_BIN);
   if (!inBin) {
     // The service no longer describes it: the recycle bin may be hidden from DescribeInstanceAttribute.
     progress(id, `released (${formatDuration(Date.now() - started)}); no longer described by the API`);
-    if (req.options.purgeRecycleBin) return recycleBin(req, deadline, started);
+    if (req.options.purgeRecycleBin) return recycleBin(req, deadline, started, journal);
     progress(id, `the recycle bin keeps it, recoverable, until about ${isoSecond(Date.now() + RECYCLE_BIN_DAYS * DAY_MS)}`);
     return "in-recycle-bin";
   }
   progress(id, `released into the recycle bin (${formatDuration(Date.now() - started)})`);
-  return recycleBin(req, deadline, started);
+  return recycleBin(req, deadline, started, journal);
 }
 
 /** DeleteInstance, retried while the instance changes state by itself; then wait until it is Released. */
@@ -143,7 +159,7 @@ async function waitForBin(req: RedisReleaseRequest, deadline: Deadline, budgetMs
 }
 
 /** 3. Keep the recycle-bin entry (default) or destroy it and its backups. */
-async function recycleBin(req: RedisReleaseRequest, deadline: Deadline, started: number): Promise<RedisReleaseOutcome> {
+async function recycleBin(req: RedisReleaseRequest, deadline: Deadline, started: number, journal: Journal): Promise<RedisReleaseOutcome> {
   const { regionId: region, resource, instanceId: id } = req;
   if (!req.options.purgeRecycleBin) {
     const entered = await api.recycleBinEntryTime(region, id, deadline, resource);
@@ -157,7 +173,9 @@ async function recycleBin(req: RedisReleaseRequest, deadline: Deadline, started:
     return "in-recycle-bin";
   }
   progress(id, "destroying it in the recycle bin (DestroyInstance): the instance and its backups are deleted permanently");
+  journal.enter("destroying the recycle-bin entry (DestroyInstance)");
   await api.destroyInstance(region, id, deadline, resource);
+  journal.did(PURGE);
   await waitFor({
     deadline,
     phase: "destroyed (gone from the recycle bin)",
