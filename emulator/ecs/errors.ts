@@ -34,6 +34,7 @@ export const ECS_ERRORS: ErrorTable = {
   InternalError: [500, "The request processing has failed due to some unknown error."],
   OperationConflict: [409, "Request was denied due to conflict with a previous request."],
   "Forbidden.InstanceNotFound": [403, "The specified instance is not found."],
+  "InvalidAutoReleaseTime.Malformed": [400, "The specified parameter autoReleaseTime is not valid."],
 };
 
 /** An ECS error; `arg` fills the `%s` of a templated message. */
