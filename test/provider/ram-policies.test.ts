@@ -4,10 +4,12 @@
 // that should not be: no stop when the release would be denied); the read-only policy reads and changes nothing;
 // and the README shows exactly the files.
 import * as fs from "node:fs";
+import * as os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parsePolicy } from "../../emulator/core/ram";
 import type { RequestLogEntry } from "../../emulator";
+import { plan, status, sweep } from "../../provider/automation";
 import * as ecs from "../../provider/ecs/instance-provider";
 import * as mongo from "../../provider/mongodb/instance-provider";
 import * as redis from "../../provider/redis/instance-provider";
@@ -228,6 +230,40 @@ describe("the read-only policy", () => {
     const log = await env.admin.requests();
     expect(changesIn(log)).toEqual([]);
     expect(log.filter((e) => e.status === 200 && !isDryRun(e)).every((e) => /^Describe/.test(e.action!))).toBe(true);
+    expect(await env.admin.instances()).toEqual(before);
+  });
+});
+
+describe("the read-only commands under the read-only policy", () => {
+  it("alicloud-release status, sweep (without --release) and plan run and change nothing; plan reports the releases this key may not make", async () => {
+    await env.reset();
+    asCi();
+    await env.admin.setPolicy(CI.accessKeyId, UP);
+    const web = await create(ecs, LAUNCH);
+    const db = await create(mongo, MONGO);
+    const type = (kind: string) => `pulumi-nodejs:dynamic/alicloud-release:${kind}`;
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "ram-stack-")), "stack.json");
+    fs.writeFileSync(file, JSON.stringify({ version: 3, deployment: { resources: [
+      { urn: `urn:pulumi:ci::ram::${type("ecs.Instance")}::web`, type: type("ecs.Instance"), id: web.id, outputs: web.outs },
+      { urn: `urn:pulumi:ci::ram::${type("mongodb.Instance")}::db`, type: type("mongodb.Instance"), id: db.id, outputs: db.outs },
+    ] } }));
+    const before = await env.admin.instances();
+    await env.admin.clearRequests();
+    await env.admin.setPolicy(CI.accessKeyId, policy("read-only"));
+    try {
+      const seen = await status({ stackFile: file, regions: [REGION] });
+      expect(seen.regionsSkipped).toEqual([]);
+      const swept = await sweep({ stackFile: file, regions: [REGION] });
+      expect(swept.found).toEqual([]);
+      const planned = await plan({ stackFile: file });
+      expect(planned.resources.find((r) => r.name === "web")).toMatchObject({ outcome: "denied" });
+    } finally {
+      fs.rmSync(path.dirname(file), { recursive: true, force: true });
+    }
+    const log = await env.admin.requests();
+    expect(changesIn(log)).toEqual([]);
+    // The only denials are plan's DryRun checks of the ECS release.
+    expect(log.filter((e) => e.code === "Forbidden.RAM").every(isDryRun)).toBe(true);
     expect(await env.admin.instances()).toEqual(before);
   });
 });
