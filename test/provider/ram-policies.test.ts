@@ -84,7 +84,9 @@ const SCENARIOS: Record<string, Scenario> = {
     changedBefore: "nothing",
   },
   "dds:CreateDBInstance": { step: () => mongo.create(MONGO), then: () => nothingOf("dds") },
-  "dds:DescribeDBInstanceAttribute": { setup: () => create(mongo, MONGO), step: (m) => mongo.delete(m!.id, m!.outs), then: async (m) => expect(await statusOf(m!.id)).toBe("Running") },
+  "dds:DescribeDBInstances": { setup: () => create(mongo, MONGO), step: (m) => mongo.delete(m!.id, m!.outs), then: async (m) => expect(await statusOf(m!.id)).toBe("Running") },
+  // The wait after CreateDBInstance: created, then the create fails (kept in state as an init failure).
+  "dds:DescribeDBInstanceAttribute": { step: () => mongo.create(MONGO), then: async () => expect(await env.admin.instances("dds")).toHaveLength(1) },
   "dds:ModifyDBInstanceAttribute": {
     setup: () => create(mongo, { ...MONGO, releaseProtection: true }),
     step: (m) => mongo.delete(m!.id, { ...m!.outs, overrideProtection: true }),
