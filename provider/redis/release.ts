@@ -15,6 +15,7 @@ import { Deadline, formatDuration, sleep, timeScale } from "../core/timing";
 import { waitFor } from "../core/waiter";
 import * as api from "./api";
 import { KvState, RELEASED } from "./api";
+import { decideRedisRelease, RedisDecision } from "./decision";
 import { KV_CATALOG, statusRemedy, TRANSITIONAL_STATUSES } from "./errors";
 
 export interface RedisDeleteOptions extends DeleteOptions {
@@ -63,40 +64,37 @@ async function releaseSteps(req: RedisReleaseRequest, journal: Journal): Promise
 
   // 1. Describe.
   const s = await api.describe(region, id, deadline, resource);
-  if (!s) {
-    progress(id, "already gone (DescribeInstanceAttribute: InvalidInstanceId.NotFound)");
-    return "already-gone";
-  }
   // DescribeInstanceAttribute carries no RegionId and finds the id in any region.
-  if (s.regionId && s.regionId !== region) throw ReleaseError.otherRegion({ resource, ids: [id] }, region, s.regionId);
+  if (s?.regionId && s.regionId !== region) throw ReleaseError.otherRegion({ resource, ids: [id] }, region, s.regionId);
+  // Whether the service lists a subscription as expired (its clock, not ours) counts too.
+  const listedExpired = s && s.chargeType === "PrePaid" && s.status !== RELEASED ? await api.listedAsExpired(region, id, deadline, resource) : undefined;
+  // What to do is decided from these answers alone (decision.ts, which `alicloud-release plan` reports).
+  const d = decideRedisRelease(s, req.options, listedExpired);
   const purge = req.options.purgeRecycleBin ? [PURGE] : [];
-  if (s.status === RELEASED) {
-    progress(id, "already released: it is in the recycle bin");
-    journal.plan(purge);
-    return recycleBin(req, deadline, started, journal, s);
+  switch (d.kind) {
+    case "gone":
+      progress(id, "already gone (DescribeInstanceAttribute: InvalidInstanceId.NotFound)");
+      return "already-gone";
+    case "in-recycle-bin":
+      progress(id, "already released: it is in the recycle bin");
+      journal.plan(purge);
+      return recycleBin(req, deadline, started, journal, s);
+    case "retain":
+    case "refuse":
+      // 4. A subscription (or release protection): decided before anything is changed.
+      return notReleased(req, s!, d);
   }
-
-  // 4. Subscription: decided before anything is changed.
-  if (s.chargeType === "PrePaid") return subscription(req, s, deadline);
 
   // 2. Pay-as-you-go.
-  journal.plan([...(s.releaseProtection ? [UNPROTECT] : []), INTO_BIN, ...purge]);
-  if (s.releaseProtection) {
-    if (!req.options.overrideProtection) {
-      throw ReleaseError.refusal(
-        { resource, ids: [id] },
-        "InstanceReleaseProtection",
-        "release protection (InstanceReleaseProtection) is on; nothing was changed.",
-        "set overrideProtection: true (then `pulumi up`) to turn it off right before the release, or turn release protection off in the Tair (Redis) console, then destroy again.",
-      );
-    }
+  journal.plan([...(d.unprotect ? [UNPROTECT] : []), INTO_BIN, ...purge]);
+  if (d.unprotect) {
     journal.enter("turning release protection off (ModifyInstanceAttribute)");
     await api.modifyAttributes(region, id, { releaseProtection: false }, deadline, resource);
     journal.did(UNPROTECT);
     progress(id, "release protection turned off (overrideProtection)");
   }
   journal.enter("releasing into the recycle bin (DeleteInstance)");
-  const inBin = await releaseIntoBin(req, s, deadline);
+  const inBin = await releaseIntoBin(req, s!, deadline);
   journal.did(INTO_BIN);
   if (!inBin) {
     // The service no longer describes it: the recycle bin may be hidden from DescribeInstanceAttribute.
@@ -198,12 +196,20 @@ async function recycleBin(req: RedisReleaseRequest, deadline: Deadline, started:
   return "destroyed";
 }
 
-/** 4. A subscription not in the recycle bin: the API cannot release it. */
-async function subscription(req: RedisReleaseRequest, s: KvState, deadline: Deadline): Promise<RedisReleaseOutcome> {
-  const { regionId: region, resource, instanceId: id } = req;
+/** 4. Retained, or refused: release protection, or a subscription not in the recycle bin, which the API cannot release. */
+function notReleased(req: RedisReleaseRequest, s: KvState, d: Extract<RedisDecision, { kind: "retain" | "refuse" }>): RedisReleaseOutcome {
+  const { resource, instanceId: id } = req;
+  if (d.kind === "refuse" && d.code === "InstanceReleaseProtection") {
+    throw ReleaseError.refusal(
+      { resource, ids: [id] },
+      "InstanceReleaseProtection",
+      "release protection (InstanceReleaseProtection) is on; nothing was changed.",
+      "set overrideProtection: true (then `pulumi up`) to turn it off right before the release, or turn release protection off in the Tair (Redis) console, then destroy again.",
+    );
+  }
   const end = s.endTime ? Date.parse(s.endTime) : NaN;
   const expiry = s.endTime ?? "an unknown date";
-  const expired = s.status === "Inactive" || (await api.listedAsExpired(region, id, deadline, resource)) === true || (Number.isFinite(end) && end <= Date.now());
+  const expired = d.expired === true;
   const releaseDay = Number.isFinite(end) ? `around ${isoSecond(end + EXPIRED_RELEASE_DAYS * DAY_MS)}` : "30 days after it expired";
   const retain = req.options.onSubscription === "retain";
   if (!expired) {
