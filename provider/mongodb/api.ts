@@ -197,15 +197,33 @@ export async function destroyInstance(region: string, id: string, c: CallContext
 }
 
 /**
- * The instance's recycle-bin entry, listed by DescribeDBInstances with DBInstanceStatus=Released (as the emulator
- * and the console's Recycle Bin page show it): when it was released, or null if it is not there; undefined when
- * the listing could not be read (the caller then falls back to the documented 7 days from now).
+ * Recycle-bin entries, listed by DescribeDBInstances with DBInstanceStatus=Released (as the emulator and the
+ * console's Recycle Bin page show them): one shared call, paged, serves every delete in flight in the region.
  */
-export async function recycleBinEntry(region: string, id: string, c: CallContext): Promise<{ destroyTime?: string } | null | undefined> {
+const binLister = new Poller<{ destroyTime?: string }>({
+  maxIds: PAGE_SIZE,
+  async list(region, ids, deadline, resource) {
+    const c: CallContext = { deadline, resource };
+    const found = new Map<string, { destroyTime?: string }>();
+    for (let page = 1; ; page++) {
+      const body = await call(region, ids.join(","), "DescribeDBInstances", { RegionId: region, DBInstanceStatus: "Released", PageSize: PAGE_SIZE, PageNumber: page }, c);
+      for (const item of ((body.DBInstances as Body | undefined)?.DBInstance ?? []) as Body[]) {
+        const id = String(item.DBInstanceId);
+        if (ids.includes(id)) found.set(id, { destroyTime: str(item.DestroyTime) });
+      }
+      if (ids.every((id) => found.has(id)) || page >= Math.ceil(Number(body.TotalCount ?? 0) / PAGE_SIZE)) break;
+    }
+    return found;
+  },
+});
+
+/**
+ * The instance's recycle-bin entry: when it entered the bin, or undefined when the bin does not list it or cannot
+ * be read (the caller then counts the documented 7 days from now).
+ */
+export async function recycleBinEntry(region: string, id: string, c: CallContext): Promise<{ destroyTime?: string } | undefined> {
   try {
-    const body = await call(region, id, "DescribeDBInstances", { RegionId: region, DBInstanceId: id, DBInstanceStatus: "Released" }, c);
-    const item = (((body.DBInstances as Body | undefined)?.DBInstance ?? []) as Body[]).find((i) => i.DBInstanceId === id);
-    return item ? { destroyTime: str(item.DestroyTime) } : null;
+    return (await binLister.describe(region, [id], c.deadline, c.resource)).get(id) ?? undefined;
   } catch {
     // The release itself is done: where it went is reported on a best-effort basis.
     return undefined;

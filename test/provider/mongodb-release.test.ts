@@ -71,7 +71,7 @@ describe("mongodb.Instance delete: pay-as-you-go", () => {
     // The wait polls the region's list (one call serves every MongoDB delete in flight), not the instance.
     expect(log.at(-2)).toMatchObject({ action: "DescribeDBInstances", status: 200, params: expect.objectContaining({ RegionId: REGION, DBInstanceType: "replicate", PageSize: "100" }) });
     // Then where it went: the recycle bin, listed by DescribeDBInstances with DBInstanceStatus=Released.
-    expect(log.at(-1)).toMatchObject({ action: "DescribeDBInstances", status: 200, params: { RegionId: REGION, DBInstanceId: id, DBInstanceStatus: "Released" } });
+    expect(log.at(-1)).toMatchObject({ action: "DescribeDBInstances", status: 200, params: { RegionId: REGION, DBInstanceStatus: "Released", PageSize: "100", PageNumber: "1" } });
     expect(await releaseCalls()).toEqual(["DeleteDBInstance"]);
     const del = log.find((e) => e.action === "DeleteDBInstance")!;
     expect(del.params).toEqual({ DBInstanceId: id, ClientToken: expect.stringMatching(UUID) });
