@@ -29,6 +29,8 @@ export interface DdsInstanceState {
   vSwitchId?: string;
   /** replicate (replica sets and standalone) or sharding: DescribeDBInstances lists one kind per call. */
   dbInstanceType?: string;
+  /** When it entered the recycle bin (DescribeDBInstances with DBInstanceStatus=Released). */
+  destroyTime?: string;
 }
 
 /** The instance no longer exists; `why` says how we know, for the progress line. */
@@ -64,6 +66,7 @@ export function stateFrom(i: Body): DdsInstanceState {
     vpcId: str(i.VPCId),
     vSwitchId: str(i.VSwitchId),
     dbInstanceType: str(i.DBInstanceType) ?? "replicate",
+    destroyTime: str(i.DestroyTime),
   };
 }
 
@@ -118,30 +121,33 @@ export async function describeOrNull(region: string, id: string, c: CallContext)
 const PAGE_SIZE = 100;
 
 /**
- * DescribeDBInstances has no list-of-ids filter: it lists a region's instances of one type, 100 per page. A poll
- * pages through them until every id it asks about is seen; when the region holds so many others that paging would
- * cost more calls than asking one by one, the ids not found on the first page are asked about one by one.
+ * DescribeDBInstances has no list-of-ids filter: it lists a region's instances of one type, 100 per page (the
+ * recycle bin only when asked for, by DBInstanceStatus=Released). A poll pages through them until every id it asks
+ * about is seen; when the region holds so many others that paging would cost more calls than asking one by one, the
+ * live ids not found on the first page are asked about one by one.
  */
 const lister = new Poller<DdsInstanceState>({
   maxIds: PAGE_SIZE,
   async list(key, ids, deadline, resource) {
-    const [region, type] = key.split("|");
+    const [region, type, status] = key.split("|");
+    const bin = status === RELEASED;
     const c: CallContext = { deadline, resource };
     const found = new Map<string, DdsInstanceState>();
-    const missing = (): string[] => ids.filter((id) => !found.has(id) && !gone.has(id));
     const gone = new Set<string>();
+    const missing = (): string[] => ids.filter((id) => !found.has(id) && !gone.has(id));
     for (let page = 1; ; page++) {
-      const body = await call(region, ids.join(","), "DescribeDBInstances", { RegionId: region, DBInstanceType: type, PageSize: PAGE_SIZE, PageNumber: page }, c);
+      const query = { RegionId: region, DBInstanceType: type, DBInstanceStatus: bin ? RELEASED : undefined, PageSize: PAGE_SIZE, PageNumber: page };
+      const body = await call(region, ids.join(","), "DescribeDBInstances", query, c);
       for (const item of ((body.DBInstances as Body | undefined)?.DBInstance ?? []) as Body[]) {
         const id = String(item.DBInstanceId);
         if (!ids.includes(id)) continue;
         const state = stateFrom(item);
-        if (state.lockMode === "Released") gone.add(id);
+        if (state.lockMode === "Released" && !bin) gone.add(id);
         else found.set(id, state);
       }
       const pages = Math.ceil(Number(body.TotalCount ?? 0) / PAGE_SIZE);
       if (missing().length === 0 || page >= pages) break;
-      if (page === 1 && pages - 1 > missing().length) {
+      if (!bin && page === 1 && pages - 1 > missing().length) {
         for (const id of missing()) {
           const s = await describe(region, id, c);
           if (!isGone(s)) found.set(id, s);
@@ -153,9 +159,11 @@ const lister = new Poller<DdsInstanceState>({
   },
 });
 
+const RELEASED = "Released";
+
 /** For waits: the state of each id, through the list call shared by every delete in flight; null once gone. */
-export function poll(region: string, type: string, ids: string[], c: CallContext): Promise<Map<string, DdsInstanceState | null>> {
-  return lister.describe(`${region}|${type}`, ids, c.deadline, c.resource);
+export function poll(region: string, type: string, ids: string[], c: CallContext, status?: typeof RELEASED): Promise<Map<string, DdsInstanceState | null>> {
+  return lister.describe(`${region}|${type}${status ? `|${status}` : ""}`, ids, c.deadline, c.resource);
 }
 
 /**
@@ -197,33 +205,15 @@ export async function destroyInstance(region: string, id: string, c: CallContext
 }
 
 /**
- * Recycle-bin entries, listed by DescribeDBInstances with DBInstanceStatus=Released (as the emulator and the
- * console's Recycle Bin page show them): one shared call, paged, serves every delete in flight in the region.
+ * The instance's recycle-bin entry, listed by DescribeDBInstances with DBInstanceStatus=Released (as the emulator
+ * and the console's Recycle Bin page show it; one list call for every MongoDB delete in flight in the region): when
+ * it was released, or null if it is not there; undefined when the listing could not be read (the caller then falls
+ * back to the documented 7 days from now).
  */
-const binLister = new Poller<{ destroyTime?: string }>({
-  maxIds: PAGE_SIZE,
-  async list(region, ids, deadline, resource) {
-    const c: CallContext = { deadline, resource };
-    const found = new Map<string, { destroyTime?: string }>();
-    for (let page = 1; ; page++) {
-      const body = await call(region, ids.join(","), "DescribeDBInstances", { RegionId: region, DBInstanceStatus: "Released", PageSize: PAGE_SIZE, PageNumber: page }, c);
-      for (const item of ((body.DBInstances as Body | undefined)?.DBInstance ?? []) as Body[]) {
-        const id = String(item.DBInstanceId);
-        if (ids.includes(id)) found.set(id, { destroyTime: str(item.DestroyTime) });
-      }
-      if (ids.every((id) => found.has(id)) || page >= Math.ceil(Number(body.TotalCount ?? 0) / PAGE_SIZE)) break;
-    }
-    return found;
-  },
-});
-
-/**
- * The instance's recycle-bin entry: when it entered the bin, or undefined when the bin does not list it or cannot
- * be read (the caller then counts the documented 7 days from now).
- */
-export async function recycleBinEntry(region: string, id: string, c: CallContext): Promise<{ destroyTime?: string } | undefined> {
+export async function recycleBinEntry(region: string, id: string, c: CallContext, type = "replicate"): Promise<{ destroyTime?: string } | null | undefined> {
   try {
-    return (await binLister.describe(region, [id], c.deadline, c.resource)).get(id) ?? undefined;
+    const item = (await poll(region, type, [id], c, RELEASED)).get(id);
+    return item ? { destroyTime: item.destroyTime } : null;
   } catch {
     // The release itself is done: where it went is reported on a best-effort basis.
     return undefined;

@@ -70,8 +70,8 @@ describe("mongodb.Instance delete: pay-as-you-go", () => {
     expect(log.filter((e) => e.action === "DescribeDBInstanceAttribute")).toEqual([]);
     // The wait polls the region's list (one call serves every MongoDB delete in flight), not the instance.
     expect(log.at(-2)).toMatchObject({ action: "DescribeDBInstances", status: 200, params: expect.objectContaining({ RegionId: REGION, DBInstanceType: "replicate", PageSize: "100" }) });
-    // Then where it went: the recycle bin, listed by DescribeDBInstances with DBInstanceStatus=Released.
-    expect(log.at(-1)).toMatchObject({ action: "DescribeDBInstances", status: 200, params: { RegionId: REGION, DBInstanceStatus: "Released", PageSize: "100", PageNumber: "1" } });
+    // Then where it went: the recycle bin, the region's list with DBInstanceStatus=Released (shared like the polls).
+    expect(log.at(-1)).toMatchObject({ action: "DescribeDBInstances", status: 200, params: { RegionId: REGION, DBInstanceType: "replicate", DBInstanceStatus: "Released", PageSize: "100", PageNumber: "1" } });
     expect(await releaseCalls()).toEqual(["DeleteDBInstance"]);
     const del = log.find((e) => e.action === "DeleteDBInstance")!;
     expect(del.params).toEqual({ DBInstanceId: id, ClientToken: expect.stringMatching(UUID) });
@@ -223,9 +223,15 @@ describe("mongodb.Instance delete: pay-as-you-go", () => {
   it("waits for a release someone else started (Deleting) without calling DeleteDBInstance", async () => {
     await env.reset();
     const id = await instance();
+    // The clock stands still until the delete has seen the instance Deleting (under load the 10 s release could
+    // otherwise be over before the delete starts).
+    await env.admin.freezeClock(true);
     await ddsCall(env.emu.url, "DeleteDBInstance", { DBInstanceId: id });
     await logAfterSetup();
-    await provider.delete(id, outputsOf(id));
+    const deleting = provider.delete(id, outputsOf(id));
+    await until("the delete's first describe", async () => (await env.admin.requests({ product: "dds" })).length > 0);
+    await env.admin.freezeClock(false);
+    await deleting;
     expect(await releaseCalls()).toEqual([]);
     expect(env.linesFor(id)[0]).toBe(`${id}: already being released (Deleting); waiting until it is gone`);
     await expectInRecycleBin(id);
