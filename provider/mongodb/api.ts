@@ -7,6 +7,7 @@ import { ReleaseError } from "../core/failure";
 import { GoneFailure, RetryOptions, withRetry } from "../core/retry";
 import { Deadline } from "../core/timing";
 import { DDS_CATALOG } from "./errors";
+import { scrubError } from "../core/secrets";
 
 /** What the lifecycle needs to know about an instance, from DescribeDBInstanceAttribute. */
 export interface DdsInstanceState {
@@ -29,8 +30,24 @@ export interface DdsInstanceState {
   vSwitchId?: string;
   /** replicate (replica sets and standalone) or sharding: DescribeDBInstances lists one kind per call. */
   dbInstanceType?: string;
+  resourceGroupId?: string;
+  storageEngine?: string;
+  networkType?: string;
+  /** Every tag, ownership tags included. */
+  tags: Record<string, string>;
+  /** A sharded cluster's nodes, under the input names (MongosList, ShardList, ConfigserverList). */
+  mongos?: { class?: string }[];
+  replicaSet?: { class?: string; storage?: number; readonlyReplicas?: number }[];
+  configServer?: { class?: string; storage?: number }[];
   /** When it entered the recycle bin (DescribeDBInstances with DBInstanceStatus=Released). */
   destroyTime?: string;
+}
+
+const num = (v: unknown): number | undefined => (v === undefined || v === null || v === "" || !Number.isFinite(Number(v)) ? undefined : Number(v));
+
+function nodes(list: unknown, item: string): Body[] | undefined {
+  const l = (list as Body | undefined)?.[item];
+  return Array.isArray(l) ? (l as Body[]) : undefined;
 }
 
 /** The instance no longer exists; `why` says how we know, for the progress line. */
@@ -66,6 +83,13 @@ export function stateFrom(i: Body): DdsInstanceState {
     vpcId: str(i.VPCId),
     vSwitchId: str(i.VSwitchId),
     dbInstanceType: str(i.DBInstanceType) ?? "replicate",
+    resourceGroupId: str(i.ResourceGroupId),
+    storageEngine: str(i.StorageEngine),
+    networkType: str(i.NetworkType),
+    tags: Object.fromEntries((((i.Tags as Body | undefined)?.Tag ?? []) as Body[]).filter((t) => str(t.Key)).map((t) => [String(t.Key), String(t.Value ?? "")])),
+    mongos: nodes(i.MongosList, "MongosAttribute")?.map((n) => ({ class: str(n.NodeClass) })),
+    replicaSet: nodes(i.ShardList, "ShardAttribute")?.map((n) => ({ class: str(n.NodeClass), storage: num(n.NodeStorage), readonlyReplicas: num(n.ReadonlyReplicas) })),
+    configServer: nodes(i.ConfigserverList, "ConfigserverAttribute")?.map((n) => ({ class: str(n.NodeClass), storage: num(n.NodeStorage) })),
     destroyTime: str(i.DestroyTime),
   };
 }
@@ -182,12 +206,28 @@ export async function describeForRelease(region: string, id: string, c: CallCont
   return listed ?? describe(region, id, c);
 }
 
-export async function createInstance(region: string, query: Record<string, unknown>, c: CallContext): Promise<string> {
+export async function createInstance(region: string, action: "CreateDBInstance" | "CreateShardingDBInstance", query: Record<string, unknown>, c: CallContext): Promise<string> {
   // One token for the call, reused by its retries: a retry after a lost reply returns the same instance.
-  const body = await call(region, "(new)", "CreateDBInstance", { RegionId: region, ...query, ClientToken: randomUUID() }, c);
+  const secrets = typeof query.AccountPassword === "string" ? [query.AccountPassword] : [];
+  let body: Body;
+  try {
+    body = await call(region, "(new)", action, { RegionId: region, ...query, ClientToken: randomUUID() }, c);
+  } catch (e) {
+    throw scrubError(e, secrets);
+  }
   const id = str(body.DBInstanceId);
-  if (!id) throw new Error(`CreateDBInstance answered without a DBInstanceId (RequestId ${String(body.RequestId)})`);
+  if (!id) throw new Error(`${action} answered without a DBInstanceId (RequestId ${String(body.RequestId)})`);
   return id;
+}
+
+/** TagResources (ResourceType INSTANCE), for the user's tags; ownership tags are set at create only. */
+export async function tagResources(region: string, id: string, tags: Record<string, string>, c: CallContext): Promise<void> {
+  const Tag = Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
+  if (Tag.length) await call(region, id, "TagResources", { RegionId: region, ResourceType: "INSTANCE", ResourceId: [id], Tag }, c);
+}
+
+export async function untagResources(region: string, id: string, keys: string[], c: CallContext): Promise<void> {
+  if (keys.length) await call(region, id, "UntagResources", { RegionId: region, ResourceType: "INSTANCE", ResourceId: [id], TagKey: keys }, c);
 }
 
 export async function modifyAttribute(region: string, id: string, change: { releaseProtection?: boolean; description?: string }, c: CallContext): Promise<void> {

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { InitFailure } from "../../provider/core/dynamic";
 import { ReleaseError } from "../../provider/core/failure";
 import * as provider from "../../provider/mongodb/instance-provider";
-import { checkInputs } from "../../provider/mongodb/provider-methods";
+import { checkInputs } from "../../provider/mongodb/declaration";
 import { MAX_RUNNING_CONFLICTS, statusKind, TERMINAL_STATUSES } from "../../provider/mongodb/release";
 import { calls, useEmulatorForProvider } from "../support/provider-env";
 import { ddsCall } from "../support/sdk";
@@ -371,7 +371,7 @@ describe("mongodb.Instance create", () => {
     const created = log.filter((e) => e.action === "CreateDBInstance");
     expect(created).toHaveLength(1);
     expect(created[0].params).toEqual({
-      RegionId: REGION, EngineVersion: "7.0", DBInstanceClass: "dds.mongo.mid", DBInstanceStorage: "20", VSwitchId: "vsw-bp1test", ZoneId: "cn-hangzhou-h",
+      RegionId: REGION, Engine: "MongoDB", EngineVersion: "7.0", DBInstanceClass: "dds.mongo.mid", DBInstanceStorage: "20", VSwitchId: "vsw-bp1test", ZoneId: "cn-hangzhou-h",
       DBInstanceDescription: "orders", ChargeType: "PostPaid", AccountPassword: "******", ClientToken: expect.stringMatching(UUID),
     });
     expect(res.outs).toMatchObject({
@@ -484,7 +484,10 @@ describe("mongodb.Instance diff, update and read", () => {
     ["the vSwitch", { vSwitchId: "vsw-bp1other" }, { changes: true, replaces: ["vSwitchId"] }],
     ["the region", { regionId: "cn-shanghai" }, { changes: true, replaces: ["regionId"] }],
   ])("for %s", async (_what, change, expected) => {
-    expect(await provider.diff("dds-bp1abcdefabcdefabcd", olds, { ...news, ...change })).toEqual({ ...expected, deleteBeforeReplace: false });
+    const d = await provider.diff("dds-bp1abcdefabcdefabcd", olds, { ...news, ...change });
+    expect(d).toMatchObject({ ...expected, deleteBeforeReplace: false });
+    expect(d.replaces).toEqual(expected.replaces);
+    for (const k of expected.replaces) expect(d.detailedDiff[k]).toEqual({ kind: "updateReplace", inputDiff: true });
   });
 
   it("turns release protection on in place and resets a removed delete option to its default", async () => {

@@ -111,7 +111,7 @@ describe("ecs.Instance through the dynamic-provider process", () => {
   it("creates with RunInstances, keeps __provider in the outputs, and releases on delete (stop, then delete)", async () => {
     const { id, outputs } = await createEcs("web", LAUNCH);
     expect(id).toMatch(/^i-/);
-    expect(outputs).toMatchObject({ instanceId: id, regionId: REGION, status: "Running", instanceChargeType: "PostPaid", schemaVersion: 1, force: false, onSubscription: "fail" });
+    expect(outputs).toMatchObject({ instanceId: id, regionId: REGION, status: "Running", instanceChargeType: "PostPaid", schemaVersion: 2, force: false, onSubscription: "fail" });
     expect(outputs.__provider).toBe(blobs["ecs/instance-provider"]);
     await admin.clearRequests();
     await provider.delete(id, urn(ECS_TYPE, "web"), outputs);
@@ -226,7 +226,8 @@ describe("mongodb.Instance through the dynamic-provider process", () => {
     await admin.clearRequests();
     await provider.delete(id, urn(type, "orders"), outputs);
     expect((await admin.requests({ product: "dds" })).map((e) => e.action)).toContain("DeleteDBInstance");
-    expect(await admin.instance(id)).toBeUndefined();
+    // Released into the recycle bin, where a replica set stays 7 days.
+    expect(await admin.instance(id)).toMatchObject({ status: "Released", LockMode: "Released" });
   });
 
   it("waits for an expired subscription's lock, then destroys it with DestroyInstance", async () => {
