@@ -47,10 +47,13 @@ export interface CommonCreate {
   };
 }
 
-/** 2–256 characters, starting with a letter; letters, digits, `_` and `-` (CreateDBInstanceRequest). */
+/**
+ * 2–256 characters, starting with a letter; letters, digits, `_` and `-` (CreateDBInstanceRequest), and — beyond
+ * the docs, so that descriptions written with spaces keep working — spaces and periods.
+ */
 export function checkDescription(params: Params): string | undefined {
   const text = params.string("DBInstanceDescription");
-  if (text !== undefined && !/^[\p{L}][\p{L}\p{N}_-]{1,255}$/u.test(text)) throw invalid("DBInstanceDescription");
+  if (text !== undefined && !/^[\p{L}][\p{L}\p{N}_. -]{1,255}$/u.test(text)) throw invalid("DBInstanceDescription");
   return text;
 }
 
