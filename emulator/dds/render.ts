@@ -28,6 +28,8 @@ export type DdsAttrs = CommonCreate["attrs"] & {
   LockMode: string;
   CreationTime: string;
   OrderId: string;
+  /** When it was released into the recycle bin. */
+  DestroyTime?: string;
 };
 
 export function attrsOf(instance: Instance): DdsAttrs {
@@ -63,6 +65,7 @@ export function renderInstance(instance: Instance, clock: Clock): Record<string,
     ChargeType: instance.chargeType,
     ...(instance.expireTime === undefined ? {} : { ExpireTime: clock.iso(instance.expireTime, "minute") }),
     CreationTime: a.CreationTime,
+    ...(a.DestroyTime === undefined ? {} : { DestroyTime: a.DestroyTime }),
     LockMode: a.LockMode,
     DBInstanceReleaseProtection: a.DBInstanceReleaseProtection,
     DBInstanceOrderStatus: "all_completed",
