@@ -142,6 +142,18 @@ describe("a sharded cluster's release follows the replica set's", () => {
     expect((await attribute(id)).DBInstanceStatus).toBe("Deleting");
     await t.admin.advance(60);
     await expectError(call("DescribeDBInstanceAttribute", { DBInstanceId: id }), "InvalidDBInstanceId.NotFound", 404, "The specified instance does not exist.");
+    // Released into the recycle bin, as a replica set is.
+    expect(await listed({ DBInstanceType: "sharding" })).toEqual([]);
+    expect(await listed({ DBInstanceType: "sharding", DBInstanceStatus: "Released" })).toEqual([id]);
+  });
+
+  it("a local-disk sharded cluster skips the recycle bin", async () => {
+    const id = await createCluster({ EngineVersion: "4.2", StorageType: "local_ssd" });
+    await t.admin.advance(300);
+    await call("DeleteDBInstance", { DBInstanceId: id });
+    await t.admin.advance(60);
+    expect(await listed({ DBInstanceType: "sharding", DBInstanceStatus: "Released" })).toEqual([]);
+    expect(await t.admin.instances("dds")).toEqual([]);
   });
 
   it("subscription: refused by DeleteDBInstance, destroyed after expiry and the expiry lock", async () => {
