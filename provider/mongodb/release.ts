@@ -127,7 +127,7 @@ async function reportRecycleBin(req: MongoReleaseRequest, s: DdsInstanceState, c
     progress(id, `not kept in the recycle bin: a standalone instance (${s.dbInstanceClass}) cannot be recovered once released`);
     return;
   }
-  const entry = await api.recycleBinEntry(region, id, c);
+  const entry = await api.recycleBinEntry(region, id, c, s.dbInstanceType);
   if (entry === null) {
     progress(id, "not in the recycle bin: it cannot be recovered");
     return;
