@@ -223,7 +223,8 @@ describe("mongodb.Instance through the dynamic-provider process", () => {
     await admin.clearRequests();
     await provider.delete(id, urn(type, "orders"), outputs);
     expect((await admin.requests({ product: "dds" })).map((e) => e.action)).toContain("DeleteDBInstance");
-    expect(await admin.instance(id)).toBeUndefined();
+    // Released into the recycle bin, where a replica set stays 7 days.
+    expect(await admin.instance(id)).toMatchObject({ status: "Released", LockMode: "Released" });
   });
 
   it("waits for an expired subscription's lock, then destroys it with DestroyInstance", async () => {

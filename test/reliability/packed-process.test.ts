@@ -137,10 +137,10 @@ async function createStack(prefix: string, shape: Shape): Promise<Resource[]> {
   return made.map((r) => (r as PromiseFulfilledResult<Resource>).value);
 }
 
-/** The stack's instances the emulator still has, in any state (the Redis recycle bin included). */
+/** The stack's instances not released, in any state (the Redis recycle bin included; a released MongoDB replica set in its recycle bin is released). */
 async function leftOf(stack: Resource[]): Promise<string[]> {
   const mine = new Set(stack.flatMap((r) => r.instanceIds));
-  return (await admin.instances()).filter((i) => mine.has(i.id)).map((i) => `${i.id} (${i.status})`);
+  return notReleased((await admin.instances()).filter((i) => mine.has(i.id))).map((i) => `${i.id} (${i.status})`);
 }
 
 /** Reads the request log from where it was last read (the log is never cleared: the secret scan reads it all). */
