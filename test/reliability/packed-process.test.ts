@@ -247,7 +247,7 @@ async function moment(trigger: Trigger, round: number, cursor: LogCursor, random
       case "after a release call":
         return `${e.product}:${e.action}` === wanted;
       case "in the middle of a batch":
-        return (e.action === "StopInstances" || e.action === "DeleteInstances") && changeCalls([e])[0].ids.length >= 10;
+        return (e.action === "StopInstances" || e.action === "DeleteInstances") && (changeCalls([e])[0]?.ids.length ?? 0) >= 10;
       case "after a purge":
         return e.product === "r-kvstore" && e.action === "DestroyInstance";
     }
