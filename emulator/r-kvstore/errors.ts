@@ -18,6 +18,8 @@ export const KV_ERRORS: ErrorTable = {
   // The R-KVStore error list gives api flow control as 403, unlike the gateway's 400.
   "Throttling.Api": [403, "Request was denied due to api flow control."],
   DryRunOperation: [400, "Request validation has been passed with DryRun flag set."],
+  // CreateInstance's error table (the capital S is the documentation's).
+  "InvalidPassword.Malformed": [400, 'The Specified parameter "Password" is not valid.'],
   IdempotentParameterMismatch: common("IdempotentParameterMismatch"),
   InvalidParameter: common("InvalidParameter"),
   MissingParameter: common("MissingParameter"),

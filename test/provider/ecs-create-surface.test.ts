@@ -2,12 +2,13 @@
 // names changed in place (no RunInstances, no release, same id), the image change named as the replacement,
 // refresh showing drift, and bad input refused before anything is created. Real SDK, emulator over HTTP.
 import * as Ecs from "@alicloud/ecs20140526";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { OWNERSHIP_TAG_KEYS } from "../../provider/core/ownership";
 import * as instance from "../../provider/ecs/instance-provider";
 import * as instanceSet from "../../provider/ecs/instance-set-provider";
 import { calls, useEmulatorForProvider } from "../support/provider-env";
 import { defaultSecurityGroupId, defaultVSwitchId } from "../support/network";
+import { secondSecurityGroup } from "../support/second-group";
 import { ecsClient } from "../support/sdk";
 
 const env = useEmulatorForProvider({ "ecs.pending": 1, "ecs.starting": 1 });
@@ -17,7 +18,7 @@ const APP = {
   imageId: "ubuntu_22_04_x64",
   instanceType: "ecs.g7.large",
   vSwitchId: defaultVSwitchId(),
-  securityGroupIds: [defaultSecurityGroupId(), "sg-app-second"],
+  securityGroupIds: [defaultSecurityGroupId(), "sg-app-second"] as string[],
   systemDisk: { category: "cloud_essd", size: 100, performanceLevel: "PL1" },
   dataDisk: [{ category: "cloud_essd", size: 200, deleteWithInstance: true, encrypted: true }],
   keyPairName: "ci",
@@ -32,6 +33,10 @@ const APP = {
   ownership: { project: "shop", stack: "ci-42", name: "app" },
 };
 
+beforeAll(async () => {
+  APP.securityGroupIds[1] = await secondSecurityGroup(env.emu.url);
+});
+
 const params = async (action: string) => (await env.admin.requests({ product: "ecs", action })).map((r) => r.params);
 const changes = async () => calls(await env.admin.requests({ product: "ecs" })).filter((c) => !c.startsWith("Describe"));
 
@@ -45,7 +50,7 @@ describe("ecs.Instance: the whole RunInstances surface", () => {
       InstanceType: "ecs.g7.large",
       VSwitchId: defaultVSwitchId(),
       "SecurityGroupIds.1": defaultSecurityGroupId(),
-      "SecurityGroupIds.2": "sg-app-second",
+      "SecurityGroupIds.2": APP.securityGroupIds[1],
       "SystemDisk.Category": "cloud_essd",
       "SystemDisk.Size": "100",
       "SystemDisk.PerformanceLevel": "PL1",
@@ -83,7 +88,7 @@ describe("ecs.Instance: the whole RunInstances surface", () => {
     await env.reset();
     const { id, outs } = await instanceSet.create({ ...APP, amount: 2, password: undefined });
     const [p] = await params("RunInstances");
-    expect(p).toMatchObject({ Amount: "2", "DataDisk.1.Size": "200", "SecurityGroupIds.2": "sg-app-second" });
+    expect(p).toMatchObject({ Amount: "2", "DataDisk.1.Size": "200", "SecurityGroupIds.2": APP.securityGroupIds[1] });
     expect((outs!.instanceIds as string[]).length).toBe(2);
     await instanceSet.delete(id, outs!);
   });
