@@ -83,4 +83,12 @@ export class EmulatorAdmin {
   rateLimits(limits: Record<string, number>): Promise<unknown> {
     return this.call("POST", "/_emulator/rate-limits", limits);
   }
+  /** Attach a RAM policy document to a key (400 when malformed); null detaches it: full access again. */
+  setPolicy(accessKeyId: string, policy: unknown | null): Promise<{ accessKeyId: string; policy: unknown }> {
+    const path = `/_emulator/credentials/${encodeURIComponent(accessKeyId)}/policy`;
+    return policy === null ? this.call("DELETE", path) : this.call("PUT", path, policy);
+  }
+  async policy(accessKeyId: string): Promise<unknown> {
+    return (await this.call<{ policy: unknown }>("GET", `/_emulator/credentials/${encodeURIComponent(accessKeyId)}/policy`)).policy;
+  }
 }

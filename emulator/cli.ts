@@ -1,12 +1,16 @@
-// `npx alicloud-emulator [--port N] [--time-scale X] [--credentials ID:SECRET ...] [--duration NAME=SECONDS ...] [--seed N] [--no-default-network]`
+// `npx alicloud-emulator [--port N] [--time-scale X] [--credentials ID:SECRET ... [--policy FILE]] [--duration NAME=SECONDS ...] [--seed N] [--no-default-network]`
+import { readFileSync } from "node:fs";
+import { parsePolicy } from "./core/ram";
 import { Credential } from "./core/signature";
 import { defaultDurations, startEmulator } from "./index";
 
-const USAGE = `usage: alicloud-emulator [--port N] [--time-scale X] [--credentials ID:SECRET[:STS_TOKEN] ...]
+const USAGE = `usage: alicloud-emulator [--port N] [--time-scale X] [--credentials ID:SECRET[:STS_TOKEN] ... [--policy FILE]]
                          [--duration NAME=SECONDS ...] [--seed N] [--no-default-network]
 
 Serves the Alibaba Cloud ECS (2014-05-26), MongoDB/DDS (2015-12-01), Redis/R-KVStore (2015-01-01) and
 VPC (2016-04-28) APIs on 127.0.0.1. Default credentials: emulator / emulator-secret. Admin API under /_emulator/.
+--policy FILE attaches a RAM policy document (JSON) to the key pair listed just before it; keys without one
+have full access.
 Every region starts with vpc-default-<region>, vsw-default-<zone> per zone and sg-default-<region>;
 --no-default-network starts with no network at all.`;
 
@@ -46,6 +50,18 @@ export function parseArgs(argv: string[]): { port: number; timeScale: number; cr
         credentials.push({ accessKeyId: id, accessKeySecret: secret, securityToken: token });
       }
       if (credentials.length === 0) throw new Error("--credentials needs at least one ID:SECRET pair");
+    } else if (flag === "--policy") {
+      const file = value(++i, flag);
+      const last = credentials[credentials.length - 1];
+      if (!last) throw new Error("--policy must follow --credentials ID:SECRET (it applies to the key pair listed just before it)");
+      if (last.policy !== undefined) throw new Error(`--policy given twice for ${last.accessKeyId}`);
+      let text: string;
+      try {
+        text = readFileSync(file, "utf8");
+      } catch (e) {
+        throw new Error(`--policy ${file}: cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+      }
+      last.policy = parsePolicy(text, `--policy ${file}`).document;
     } else if (flag === "--duration") {
       const v = value(++i, flag);
       const [name, seconds] = v.split("=");

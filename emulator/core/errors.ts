@@ -8,6 +8,8 @@ export class ApiError extends Error {
     message: string,
     /** Extra response headers, e.g. x-acs-retry-after on flow control. */
     readonly headers: Record<string, string> = {},
+    /** Extra members of the error body, e.g. AccessDeniedDetail on a RAM denial. */
+    readonly body: Record<string, unknown> = {},
   ) {
     super(message);
     this.name = "ApiError";

@@ -10,6 +10,7 @@ import { FaultRule, Faults, seededRandom, validateFaultRule } from "./faults";
 import { IdempotencyTokens } from "./idempotency";
 import { Params } from "./params";
 import { errorFrom, ProductBackend } from "./product";
+import { RamPolicies, parsePolicy, Policy, PolicyError } from "./ram";
 import { RateLimiter } from "./rate-limit";
 import { Authenticator, Credential } from "./signature";
 import { Instance, ProductName, Store } from "./store";
@@ -50,6 +51,7 @@ export class EmulatorServer {
   readonly tokens = new IdempotencyTokens();
   readonly faults: Faults;
   readonly rateLimits = new RateLimiter();
+  readonly ram: RamPolicies;
   readonly log: RequestLogEntry[] = [];
   private logSeq = 0;
   private readonly byVersion = new Map<string, ProductBackend>();
@@ -65,6 +67,10 @@ export class EmulatorServer {
     }
     this.seed();
     this.auth = new Authenticator(options.credentials);
+    // A malformed policy is refused here, so the emulator does not start with it.
+    const policies = new Map<string, Policy>();
+    for (const c of options.credentials) if (c.policy !== undefined) policies.set(c.accessKeyId, parsePolicy(c.policy, `the RAM policy of credential ${c.accessKeyId}`));
+    this.ram = new RamPolicies(policies);
     this.faults = new Faults(seededRandom(options.seed));
     this.http = createServer((req, res) => {
       this.handle(req, res).catch((e: unknown) => {
@@ -149,6 +155,7 @@ export class EmulatorServer {
       if (!handler) throw commonError("InvalidAction.NotFound");
       entry.product = product.name;
       entry.action = who.action;
+      this.ram.authorize({ accessKeyId: who.accessKeyId, sts: this.isSts(who.accessKeyId) }, product.name, who.action, business, this.store);
 
       const before = this.faults.pick(product.name, who.action, "before");
       if (before && (await this.applyFault(before, res, entry, requestId, product))) return;
@@ -212,6 +219,7 @@ export class EmulatorServer {
       Code: err.code,
       Message: err.message,
       Recommend: `https://api.aliyun.com/troubleshoot?q=${encodeURIComponent(err.code)}&product=${product?.productCode ?? ""}&requestId=${requestId}`,
+      ...err.body,
     });
   }
 
@@ -245,6 +253,7 @@ export class EmulatorServer {
         this.tokens.clear();
         this.faults.clear();
         this.rateLimits.clear();
+        this.ram.reset();
         this.log.length = 0;
         return this.sendJson(res, 200, { reset: true });
       }
@@ -299,6 +308,7 @@ export class EmulatorServer {
         instance.blockedBy = { code, until: seconds === undefined ? Infinity : now + seconds * 1000 };
         return this.sendJson(res, 200, this.adminView(instance));
       }
+      if ((m = /^(GET|PUT|DELETE) \/_emulator\/credentials\/([^/]+)\/policy$/.exec(route))) return this.policyRoute(res, m[1], decodeURIComponent(m[2]), body);
       if (route === "GET /_emulator/faults") return this.sendJson(res, 200, { rules: this.faults.list(), injected: this.faults.injected });
       if (route === "POST /_emulator/faults") {
         const rules = (json as { rules?: unknown }).rules;
@@ -346,6 +356,23 @@ export class EmulatorServer {
   private adminViewNamed(name: string): ((ctx: { clock: Clock; store: Store }, query: URLSearchParams) => unknown) | undefined {
     for (const p of this.options.products) if (p.adminViews && Object.prototype.hasOwnProperty.call(p.adminViews, name)) return p.adminViews[name];
     return undefined;
+  }
+
+  /** GET shows a key's RAM policy (null: full access), PUT replaces it, DELETE restores full access. */
+  private policyRoute(res: ServerResponse, method: string, accessKeyId: string, body: Buffer): void {
+    if (!this.options.credentials.some((c) => c.accessKeyId === accessKeyId)) throw new HttpError(404, `no credential ${accessKeyId}`);
+    if (method === "PUT") {
+      try {
+        this.ram.set(accessKeyId, parsePolicy(body.toString("utf8"), "the policy document"));
+      } catch (e) {
+        throw new HttpError(400, e instanceof PolicyError ? e.message : String(e));
+      }
+    } else if (method === "DELETE") this.ram.set(accessKeyId, undefined);
+    return this.sendJson(res, 200, { accessKeyId, policy: this.ram.get(accessKeyId)?.document ?? null });
+  }
+
+  private isSts(accessKeyId: string): boolean {
+    return this.options.credentials.some((c) => c.accessKeyId === accessKeyId && c.securityToken !== undefined);
   }
 
   private clockView(): { now: string; timeScale: number; frozen: boolean } {

@@ -8,6 +8,8 @@ export interface Credential {
   accessKeyId: string;
   accessKeySecret: string;
   securityToken?: string;
+  /** A RAM policy document (emulator/core/ram.ts); without one the key has full access. */
+  policy?: unknown;
 }
 
 export interface SignedRequest {

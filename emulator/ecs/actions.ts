@@ -12,6 +12,7 @@ import {
 import { renderInstance } from "./render";
 import { SECURITY_GROUP_ACTIONS } from "./security-groups";
 import { networkOf } from "../vpc/placement";
+import { parseAutoReleaseTime, setAutoRelease } from "./auto-release";
 
 const DP_POSTPAID_ONLY = "DeletionProtection is only supported for pay-as-you-go instances.";
 const MONTH_PERIODS = [1, 2, 3, 4, 5, 6, 7, 8, 9, 12, 24, 36, 48, 60];
@@ -145,6 +146,8 @@ const RunInstances: ActionHandler = (ctx) => {
   const deletionProtection = p.bool("DeletionProtection");
   if (deletionProtection && chargeType === "PrePaid") throw ecsErrorWith("InvalidParameter", DP_POSTPAID_ONLY);
   const tags = p.tags(20).map((t) => ({ TagKey: t.Key, TagValue: t.Value }));
+  const autoReleaseTime = parseAutoReleaseTime(p, ctx.clock.now());
+  if (autoReleaseTime !== undefined && chargeType !== "PostPaid") throw ecsError("ChargeTypeViolation");
 
   return ctx.tokens.run("ecs:RunInstances", p.string("ClientToken"), p.raw, "ClientToken", () => {
     throwIfDryRun(p, "DryRunOperation");
@@ -173,6 +176,7 @@ const RunInstances: ActionHandler = (ctx) => {
       const inst = ctx.store.add({ id, product: "ecs", regionId, status: "Pending", chargeType: chargeType as Instance["chargeType"], expireTime: expiry?.(now), attrs });
       boot(ctx, inst, now);
       scheduleExpiry(ctx, inst);
+      setAutoRelease(ctx, inst, autoReleaseTime);
       ids.push(id);
     }
     return { InstanceIdSets: { InstanceIdSet: ids }, TradePrice: 0, ...(chargeType === "PrePaid" ? { OrderId: orderId() } : {}) };
@@ -387,7 +391,22 @@ const ModifyInstanceChargeType: ActionHandler = (ctx) => {
   });
 };
 
+/** Sets or (without AutoReleaseTime) cancels the service's own release of a pay-as-you-go instance. */
+const ModifyInstanceAutoReleaseTime: ActionHandler = (ctx) => {
+  const p = ctx.params;
+  if (p.has("RegionId")) regionParam(p);
+  const id = p.required("InstanceId");
+  const at = parseAutoReleaseTime(p, ctx.clock.now());
+  const inst = findAnywhere(ctx, id);
+  if (p.has("RegionId") && inst.regionId !== p.required("RegionId")) throw ecsError("InvalidInstanceId.NotFound");
+  if (inst.chargeType !== "PostPaid") throw ecsError("ChargeTypeViolation");
+  if (ecsAttrs(inst).releasing) throw ecsError("IncorrectInstanceStatus");
+  setAutoRelease(ctx, inst, at);
+  return {};
+};
+
 export const ECS_ACTIONS: Record<string, ActionHandler> = {
+  ModifyInstanceAutoReleaseTime,
   RunInstances,
   DescribeInstances,
   DescribeInstanceStatus,

@@ -38,6 +38,7 @@ export const ECS_ERRORS: ErrorTable = {
   "InvalidSecurityGroupId.NotFound": [404, "The SecurityGroupId provided does not exist in our records."],
   DependencyViolation: [403, "There is still instance(s) in the specified security group."],
   "InvalidVpcId.NotFound": [404, "The specified VpcId does not exist."],
+  "InvalidAutoReleaseTime.Malformed": [400, "The specified parameter autoReleaseTime is not valid."],
 };
 
 /** An ECS error; `arg` fills the `%s` of a templated message. */

@@ -54,6 +54,8 @@ export type EcsAttrs = {
   releasing: boolean;
   /** Released under a security lock, which releases disks even with DeleteWithInstance=false (§1.2). */
   disksReleasedWithInstance: boolean;
+  /** Virtual ms when the service releases the instance by itself (auto-release.ts); undefined: never. */
+  AutoReleaseTime?: number;
 };
 
 /** What lifecycle code needs; both ActionContext and AdminContext provide it. */

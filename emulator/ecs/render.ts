@@ -20,6 +20,7 @@ export function renderInstance(inst: Instance, clock: Clock): Record<string, unk
     CreationTime: minute(a.CreationTime),
     StartTime: minute(a.StartTime),
     DeletionProtection: a.DeletionProtection,
+    AutoReleaseTime: a.AutoReleaseTime === undefined ? "" : clock.iso(a.AutoReleaseTime, "minute"),
     OperationLocks: { LockReason: a.OperationLocks.map((l) => ({ LockReason: l.LockReason, LockMsg: l.LockMsg })) },
     StoppedMode: a.StoppedMode,
     VpcAttributes: { VpcId: a.VpcId, VSwitchId: a.VSwitchId, PrivateIpAddress: { IpAddress: [] } },

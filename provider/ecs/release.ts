@@ -15,6 +15,7 @@ import { waitFor } from "../core/waiter";
 import { lookup } from "../core/catalog";
 import * as api from "./api";
 import { EcsInstanceState } from "./api";
+import { decideEcsRelease, isExpired } from "./decision";
 import { ECS_CATALOG } from "./errors";
 
 export interface EcsReleaseRequest {
@@ -36,13 +37,7 @@ export interface EcsReleaseOutcome {
 
 export const DEFAULT_STOP_TIMEOUT_SECONDS = 300;
 
-export function isExpired(s: EcsInstanceState, now = Date.now()): boolean {
-  if (s.chargeType !== "PrePaid") return false;
-  // The API reports an expired instance as Stopped with a "financial" lock; the expiry time says the same.
-  if (s.lockReasons.includes("financial")) return true;
-  const t = s.expiredTime ? Date.parse(s.expiredTime) : NaN;
-  return Number.isFinite(t) && t <= now;
-}
+export { isExpired } from "./decision";
 
 export async function releaseEcsInstances(req: EcsReleaseRequest): Promise<EcsReleaseOutcome> {
   const deadline = Deadline.seconds(req.options.deleteTimeoutSeconds);
@@ -56,27 +51,18 @@ export async function releaseEcsInstances(req: EcsReleaseRequest): Promise<EcsRe
   for (const id of alreadyGone) progress(id, "already released (not listed by DescribeInstances)");
   const live = ids.map((id) => states.get(id)).filter((s): s is EcsInstanceState => Boolean(s));
 
-  // 2. Preflight: decide everything before changing anything.
+  // 2. Preflight: decide everything before changing anything (decision.ts).
   const refusals: string[] = [];
   const retained: string[] = [];
   const toConvert: string[] = [];
   const toUnprotect: string[] = [];
   for (const s of live) {
-    if (s.deletionProtection) {
-      if (req.options.overrideProtection) toUnprotect.push(s.instanceId);
-      else refusals.push(`${s.instanceId}: release protection (DeletionProtection) is on. Set overrideProtection: true (then \`pulumi up\`) to turn it off before release, or turn it off in the ECS console.`);
-    }
-    if (s.chargeType === "PrePaid" && !isExpired(s)) {
-      const until = s.expiredTime ?? "an unknown date";
-      if (req.options.onSubscription === "retain") retained.push(s.instanceId);
-      else if (req.options.onSubscription === "convert") toConvert.push(s.instanceId);
-      else {
-        refusals.push(
-          `${s.instanceId}: subscription (PrePaid) instance that has not expired (expires ${until}); the API releases a subscription only after it expires. ` +
-            `Choose onSubscription: "convert" (switch to pay-as-you-go with ModifyInstanceChargeType, refunding the unused time within the account's monthly refund quota, then release), ` +
-            `"retain" (leave it running until it expires and drop it from Pulumi state), or wait until it expires.`,
-        );
-      }
+    const d = decideEcsRelease(s, req.options);
+    if (d.kind === "refuse") refusals.push(...d.reason.split("\n"));
+    else if (d.kind === "retain") retained.push(s.instanceId);
+    else {
+      if (d.unprotect) toUnprotect.push(s.instanceId);
+      if (d.convert) toConvert.push(s.instanceId);
     }
   }
   if (refusals.length > 0) {

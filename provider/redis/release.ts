@@ -32,9 +32,9 @@ export interface RedisReleaseRequest {
 export type RedisReleaseOutcome = "already-gone" | "in-recycle-bin" | "destroyed" | "retained";
 
 const DAY_MS = 86_400_000;
-const RECYCLE_BIN_DAYS = 7;
+export const RECYCLE_BIN_DAYS = 7;
 /** A subscription is released into the recycle bin on day 31 after it expires. */
-const EXPIRED_RELEASE_DAYS = 30;
+export const EXPIRED_RELEASE_DAYS = 30;
 /** How long a Normal instance that refused the release is watched for a release already under way. */
 const GRACE_MS = 120_000;
 

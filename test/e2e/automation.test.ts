@@ -1,4 +1,4 @@
-// examples/automation/teardown.ts with the real Pulumi CLI (Automation API, file:// backend, passphrase secrets)
+// alicloud-release destroy (pulumi-alicloud-release/automation) with the real Pulumi CLI (Automation API, file:// backend, passphrase secrets)
 // on the example stack installed from the packed tarball. The Automation API runs the `pulumi` binary, which is
 // not installable here (it downloads from get.pulumi.com): these tests run only where `pulumi` is on PATH, and say
 // so in their names. The report they print is tested on recorded events in teardown-report.test.ts.
@@ -7,7 +7,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EmulatorAdmin, RunningEmulator, startEmulator } from "../../emulator";
-import { teardown } from "../../examples/automation/teardown";
+import { destroy as teardown } from "../../provider/automation";
 import { cleanupHarness, createProject, makeTempDir, packPackage, repoRoot, type Project } from "../support/pulumi-harness";
 
 const hasPulumi = spawnSync("pulumi", ["version"], { stdio: "ignore" }).status === 0;
@@ -58,13 +58,13 @@ async function upExample(overrideProtection: boolean): Promise<void> {
   for (const i of (await admin.instances()).filter((x) => x.chargeType === "PrePaid")) await admin.expire(i.id);
 }
 
-describe("examples/automation teardown", () => {
+describe("alicloud-release destroy (Automation API)", () => {
   it("refuses to start without a passphrase, which destroy needs to decrypt the stack", async () => {
     const saved = { p: process.env.PULUMI_CONFIG_PASSPHRASE, f: process.env.PULUMI_CONFIG_PASSPHRASE_FILE };
     delete process.env.PULUMI_CONFIG_PASSPHRASE;
     delete process.env.PULUMI_CONFIG_PASSPHRASE_FILE;
     try {
-      await expect(teardown({ workDir: ".", stackName: "any" })).rejects.toThrow(/set PULUMI_CONFIG_PASSPHRASE/);
+      await expect(teardown({ workDir: ".", stack: "any" })).rejects.toThrow(hasPulumi ? /set PULUMI_CONFIG_PASSPHRASE/ : /needs the Pulumi CLI/);
     } finally {
       if (saved.p !== undefined) process.env.PULUMI_CONFIG_PASSPHRASE = saved.p;
       if (saved.f !== undefined) process.env.PULUMI_CONFIG_PASSPHRASE_FILE = saved.f;
@@ -73,7 +73,7 @@ describe("examples/automation teardown", () => {
 
   it.skipIf(!hasPulumi)("reports a failed delete and what was left, then releases everything once fixed (skipped: needs the pulumi CLI on PATH)", async () => {
     await upExample(false);
-    const failed = await teardown({ workDir: project.dir, stackName: STACK, envVars, parallel: 8 });
+    const failed = await teardown({ workDir: project.dir, stack: STACK, envVars, parallel: 8, regions: ["cn-hangzhou"] });
     expect(failed.left.map((l) => l.urn.split("::").pop())).toEqual(["bastion"]);
     const bastion = failed.report.resources.find((r) => r.name === "bastion")!;
     expect(bastion.status).toBe("failed");
@@ -81,7 +81,7 @@ describe("examples/automation teardown", () => {
     expect(failed.report.ok).toBe(false);
 
     await upExample(true);
-    const fixed = await teardown({ workDir: project.dir, stackName: STACK, envVars, parallel: 8 });
+    const fixed = await teardown({ workDir: project.dir, stack: STACK, envVars, parallel: 8, regions: ["cn-hangzhou"] });
     expect(fixed.left).toEqual([]);
     expect(fixed.report.ok).toBe(true);
     expect(fixed.report.resources.find((r) => r.name === "bastion")!.progress).toContain("release protection turned off (overrideProtection)");

@@ -8,7 +8,7 @@ import * as path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { evenFaultRules, FAULT_KINDS, oneOfEachFault } from "../support/reliability";
 import { EmulatorAdmin, RunningEmulator, startEmulator } from "../../emulator";
-import { buildTeardownReport } from "../../examples/automation/report";
+import { buildTeardownReport } from "../../provider/automation/report";
 import { destroy, up, type EngineOptions, type EngineResult, type LocalEngineEvent, type StateFile } from "../../tools/local-engine";
 import { Crypter } from "../../tools/local-engine/secrets";
 import { killTree, makeTempDir, run, trackChild } from "../support/harness-proc";

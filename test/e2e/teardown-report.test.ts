@@ -1,11 +1,11 @@
-// The teardown report of examples/automation (a pure function of engine events), on event streams recorded in the
+// The teardown report of alicloud-release destroy (provider/automation/report.ts) (a pure function of engine events), on event streams recorded in the
 // shapes of @pulumi/pulumi's automation/events.d.ts as the CLI emits them: whole-second timestamps, provider lines
 // as stack-level info#err diagnostics, errors as diagnostics under the resource, colour directives in messages.
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { EngineEvent } from "@pulumi/pulumi/automation";
 import { describe, expect, it } from "vitest";
-import { buildTeardownReport, formatTeardownReport, type LeftResource } from "../../examples/automation/report";
+import { buildTeardownReport, formatTeardownReport, type LeftResource } from "../../provider/automation/report";
 
 const fixture = <T>(name: string): T => JSON.parse(fs.readFileSync(path.join(__dirname, "fixtures", name), "utf8")) as T;
 const ok = fixture<EngineEvent[]>("destroy-ok.events.json");

@@ -14,7 +14,7 @@ import * as path from "node:path";
 import type { EngineEvent } from "@pulumi/pulumi/automation";
 import { EmulatorAdmin, type AdminInstance } from "../../emulator/admin-client";
 import type { RequestLogEntry } from "../../emulator/core/server";
-import { buildTeardownReport, isBookkeeping, type LeftResource, type ResourceReport } from "../../examples/automation/report";
+import { buildTeardownReport, isBookkeeping, type LeftResource, type ResourceReport } from "../../provider/automation/report";
 import { killTree, trackChild } from "../../test/support/harness-proc";
 import { repoRoot } from "../../test/support/pulumi-harness";
 import { destroy as localDestroy, up as localUp } from "../local-engine";
@@ -106,7 +106,7 @@ async function pulumiEngine(env: Record<string, string>, redisPassword: string, 
       }
     },
     async destroy() {
-      const r = await teardown({ workDir: repoRoot, stackName: STACK, envVars, parallel: PARALLEL, onEvent });
+      const r = await teardown({ workDir: repoRoot, stack: STACK, envVars, parallel: PARALLEL, onEvent, regions: [REGION] });
       return { ok: !r.error && r.left.length === 0, events: r.events, left: r.left, error: r.error };
     },
     async cleanup() {

@@ -1,0 +1,16 @@
+// The ownership tags every instance this package creates carries, and the expiry tag of a time-to-live. sweep and
+// status find a stack's instances by these tags only: an instance without them is never touched.
+export const OWNERSHIP_TAG_KEYS = { project: "pulumi:project", stack: "pulumi:stack", name: "pulumi:name" } as const;
+
+/** ISO time after which `sweep --expired` releases the instance (MongoDB, Redis; ECS uses the cloud's AutoReleaseTime). */
+export const EXPIRES_AT_TAG_KEY = "pulumi:expires-at";
+
+/** The tag filter for one stack (or, without a stack, every stack of the project). */
+export function ownershipFilter(project: string, stack?: string): Record<string, string> {
+  return { [OWNERSHIP_TAG_KEYS.project]: project, ...(stack ? { [OWNERSHIP_TAG_KEYS.stack]: stack } : {}) };
+}
+
+/** Checked again on every listed instance, whatever the API's filter did. */
+export function carriesOwnership(tags: Record<string, string>, filter: Record<string, string>): boolean {
+  return Object.entries(filter).every(([k, v]) => tags[k] === v);
+}
