@@ -76,9 +76,23 @@ export class Network {
 
 const NETWORK = "vpc:network";
 
-/** The store's network, settled to the clock's now. */
+/** Whether a store's network starts with the default network; kept across Store.clear(). */
+const WITH_DEFAULTS = new WeakMap<Store, boolean>();
+
+export function configureNetwork(store: Store, defaultNetwork: boolean): void {
+  WITH_DEFAULTS.set(store, defaultNetwork);
+}
+
+/**
+ * The store's network, settled to the clock's now. It is made on first use after a start or a Store.clear()
+ * (admin reset, the benchmark's own reset), with the default network unless that is turned off.
+ */
 export function network(store: Store, clock: Clock): Network {
-  const net = store.side(NETWORK, () => new Network());
+  const net = store.side(NETWORK, () => {
+    const fresh = new Network();
+    if (WITH_DEFAULTS.get(store) !== false) seedDefaultNetwork(fresh, clock.now());
+    return fresh;
+  });
   net.settle(clock.now());
   return net;
 }
@@ -153,9 +167,7 @@ export function availableIps(store: Store, vsw: VSwitch): number {
 // ---- the default network ------------------------------------------------------------------------------
 
 /** Every region's default VPC (172.16.0.0/12), a default vSwitch per zone (a /20 each) and a default group. */
-export function seedDefaultNetwork(store: Store, clock: Clock): void {
-  const net = network(store, clock);
-  const at = clock.now();
+function seedDefaultNetwork(net: Network, at: number): void {
   for (const regionId of REGIONS) {
     const vpcId = defaultVpcId(regionId);
     const timed = { regionId, isDefault: true, createdAt: at, availableAt: at };
