@@ -5,3 +5,4 @@ export * as redis from "./redis";
 export { ReleaseError } from "./core/failure";
 export type { DeleteOptions, OnSubscription } from "./core/options";
 export type { DeleteOptionArgs } from "./core/resource-args";
+export { withRelease, releaseOf, type ReleaseArgs, type AlicloudResourceClass } from "./adopt";

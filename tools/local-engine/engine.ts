@@ -8,7 +8,8 @@ import { Project as HarnessProject, ProviderCallError, type ProviderProcess } fr
 import { DEFAULT_PROVIDER_TYPE, EventSink, nameOfUrn, stepMetadata, type LocalEngineEvent, type OpMap, type OpType } from "./events";
 import { loadProject, loadStackConfig, programConfigEnv, providerConfigEnv, readEncryptionSalt, type ProjectInfo, type StackConfig } from "./project";
 import { CancelledError, runProgram, type RegisterRequest, type RegisterReply } from "./program";
-import { deleteInOrder, Semaphore } from "./schedule";
+import { deleteInOrder, Semaphore, type DeleteResult } from "./schedule";
+import { AlicloudDouble, ALICLOUD_PROVIDER_TYPE, servesType as doubleServes } from "../alicloud-double";
 import { annotateSecrets, isSecret, maskSecrets, secret, StackSecrets, unwrapProps } from "./secrets";
 import { decryptState, emptyState, readStateFile, StateWriter, type Props, type StateFile, type StateResource } from "./state";
 
@@ -62,6 +63,10 @@ export interface EngineResult {
 const MINUTE = 60_000;
 const STACK_TYPE = "pulumi:pulumi:Stack";
 const DYNAMIC_TYPE_PREFIX = "pulumi-nodejs:dynamic";
+const isProviderType = (type: string): boolean => type.startsWith("pulumi:providers:");
+
+/** What a step needs of a provider: the dynamic provider process, or the test double of @pulumi/alicloud's. */
+type StepProvider = Pick<ProviderProcess, "check" | "diff" | "create" | "update" | "delete">;
 
 /** A step failure: reported under its resource, then the program is cancelled. */
 class StepError extends Error {
@@ -135,6 +140,9 @@ class Deployment {
   readonly parallel: number;
   private readonly idIndex = new Map<string, string>();
   private providerProcess?: Promise<ProviderProcess>;
+  private alicloudDouble?: AlicloudDouble;
+  /** URNs deleted in this run (or about to be): a resource deletedWith one of them needs no delete of its own. */
+  readonly deletions = new Set<string>();
   private providerConfig: Record<string, string> = {};
   private pump?: NodeJS.Timeout;
   private pumped = { stdout: 0, stderr: 0 };
@@ -210,6 +218,16 @@ class Deployment {
     this.providerConfig = unwrapProps(entry.inputs) as Record<string, string>;
   }
 
+  /**
+   * The provider that serves `type`: the dynamic provider process, or, for the alicloud types it knows, the test
+   * double of @pulumi/alicloud's provider (tools/alicloud-double), configured from the same stack config.
+   */
+  async providerFor(type: string): Promise<StepProvider> {
+    if (!doubleServes(type)) return this.provider();
+    this.alicloudDouble ??= new AlicloudDouble({ env: { ...process.env, ...this.env }, config: this.providerConfig, log: (line) => this.sink.diagnostic("info", line) });
+    return this.alicloudDouble;
+  }
+
   provider(): Promise<ProviderProcess> {
     this.providerProcess ??= (async () => {
       // The engine starts pulumi-resource-pulumi-nodejs in the program's directory, with PULUMI_NODEJS_PROJECT and
@@ -264,18 +282,24 @@ class Deployment {
    * Deletes one resource through the provider and takes it out of state (`remove`); on failure it stays, and the
    * error is shown under it. Never throws: the scheduler needs a yes or a no.
    */
-  async deleteResource(r: StateResource, op: "delete" | "delete-replaced", remove: (r: StateResource) => Promise<void>): Promise<boolean> {
+  async deleteResource(r: StateResource, op: "delete" | "delete-replaced", remove: (r: StateResource) => Promise<void>): Promise<DeleteResult> {
     const t0 = Date.now();
     this.sink.emit({ resourcePreEvent: { metadata: stepMetadata(op, r.urn, r.type, r, undefined) } });
+    // As DeleteStep.Apply: a protected resource is refused (not when it is the old copy of a replacement, which
+    // the replace step has checked); retainOnDelete and a deletedWith resource deleted in the same run only leave
+    // state, without a call to the provider.
+    if (op === "delete" && r.protect) {
+      const message =
+        `resource "${r.urn}" cannot be deleted\nbecause it is protected. To unprotect the resource, either remove the \`protect\` flag from the resource ` +
+        `in your Pulumi program and run \`pulumi up\`, or use the command:\n\`pulumi state unprotect '${r.urn}'\``;
+      this.fail(op, r, r, undefined, message, 2, t0);
+      return "refused";
+    }
     try {
-      if (r.custom && r.protect) {
-        throw new StepError(
-          `unable to delete resource "${r.urn}"\nas it is currently marked for protection. To unprotect the resource, remove the \`protect\` flag from the resource in your Pulumi program and run \`pulumi up\``,
-        );
-      }
-      if (r.custom && r.type !== DEFAULT_PROVIDER_TYPE && r.id && !r.retainOnDelete) {
-        if (!r.type.startsWith(DYNAMIC_TYPE_PREFIX)) throw new StepError(`${r.type} needs its provider plugin to be deleted, and the local engine runs dynamic providers only`);
-        const provider = await this.provider();
+      const skip = r.retainOnDelete || (r.deletedWith !== undefined && this.deletions.has(r.deletedWith));
+      if (r.custom && !isProviderType(r.type) && r.id && !skip) {
+        if (!r.type.startsWith(DYNAMIC_TYPE_PREFIX) && !doubleServes(r.type)) throw new StepError(`${r.type} needs its provider plugin to be deleted, and the local engine runs dynamic providers only`);
+        const provider = await this.providerFor(r.type);
         await provider.delete(r.id, r.urn, unwrapProps(r.outputs), unwrapProps(r.inputs), { timeout: r.deleteTimeoutSeconds });
       }
       await remove(r);
@@ -312,7 +336,12 @@ class Deployment {
   }
 }
 
-const userResources = (rs: StateResource[]): StateResource[] => rs.filter((r) => r.type !== STACK_TYPE && r.type !== DEFAULT_PROVIDER_TYPE);
+const userResources = (rs: StateResource[]): StateResource[] => rs.filter((r) => r.type !== STACK_TYPE && !isProviderType(r.type));
+
+/** Provider entries still referenced by a resource in `rs` (the engine drops a default provider nothing uses). */
+function usedProviders(rs: StateResource[], entries: StateResource[]): StateResource[] {
+  return entries.filter((p) => rs.some((r) => r.provider === `${p.urn}::${p.id}`));
+}
 
 /** A failure before or around the steps (no project, bad passphrase…) still ends with a result, never a throw. */
 async function guarded(command: "up" | "destroy", opts: EngineOptions, body: (d: Deployment) => Promise<EngineResult>): Promise<EngineResult> {
@@ -350,6 +379,8 @@ class Update {
   private readonly deleted = new Set<StateResource>();
   private readonly slots: Semaphore;
   private providerEntry!: StateResource;
+  /** Default providers of the alicloud double, by URN (one per @pulumi/alicloud version, as the engine's). */
+  private readonly doubleProviders = new Map<string, StateResource>();
   private cancelled = false;
   private stackOutputs: Props = {};
 
@@ -363,7 +394,8 @@ class Update {
     const config = await d.loadConfig();
     for (const r of d.state.resources) {
       if (r.pendingDelete) this.pendingDeletes.push(r);
-      else if (r.type !== DEFAULT_PROVIDER_TYPE) this.oldByUrn.set(r.urn, r);
+      else if (r.type === ALICLOUD_PROVIDER_TYPE) this.doubleProviders.set(r.urn, r);
+      else if (!isProviderType(r.type)) this.oldByUrn.set(r.urn, r);
     }
     const oldProvider = d.state.resources.find((r) => r.type === DEFAULT_PROVIDER_TYPE);
     this.providerEntry = d.providerEntry(config, oldProvider);
@@ -412,6 +444,7 @@ class Update {
     if (ok) {
       // Resources the program no longer declares, and old copies of replaced ones: deleted last, in reverse order.
       const targets = [...[...this.oldByUrn.values()].filter((r) => !this.consumed.has(r)), ...this.pendingDeletes];
+      for (const r of targets) d.deletions.add(r.urn);
       const outcome = await deleteInOrder(targets, { parallel: d.parallel, continueOnError: !!d.opts.continueOnError }, (r) =>
         d.deleteResource(r, r.pendingDelete ? "delete-replaced" : "delete", async (x) => {
           this.deleted.add(x);
@@ -431,17 +464,30 @@ class Update {
 
   /** Registered resources first (in order), then old ones not (yet) superseded, then old copies awaiting deletion. */
   private snapshot(): StateFile {
-    const rest = this.d.state.resources.filter((r) => r.type !== DEFAULT_PROVIDER_TYPE && !r.pendingDelete && !this.consumed.has(r) && !this.deleted.has(r));
+    const rest = this.d.state.resources.filter((r) => !isProviderType(r.type) && !r.pendingDelete && !this.consumed.has(r) && !this.deleted.has(r));
     const pending = this.pendingDeletes.filter((r) => !this.deleted.has(r));
     const all = [...this.registered, ...rest, ...pending];
-    const needsProvider = all.some((r) => r.custom);
+    const providers = usedProviders(all, [this.providerEntry, ...this.doubleProviders.values()]);
     const [root, ...others] = all[0]?.type === STACK_TYPE ? all : [undefined, ...all];
-    const resources = [...(root ? [root] : []), ...(needsProvider ? [this.providerEntry] : []), ...others.filter((r): r is StateResource => !!r)];
+    const resources = [...(root ? [root] : []), ...providers, ...others.filter((r): r is StateResource => !!r)];
     return { ...this.d.state, resources };
   }
 
   private save(): Promise<void> {
     return this.d.writer.save(this.snapshot());
+  }
+
+  /** The default provider of @pulumi/alicloud resources (the double), `default_<version>` as the engine names it. */
+  private doubleProvider(version: string): StateResource {
+    const name = `default${version ? `_${version.replace(/[.-]/g, "_")}` : ""}`;
+    const urn = `urn:pulumi:${this.d.opts.stack}::${this.d.project.name}::${ALICLOUD_PROVIDER_TYPE}::${name}`;
+    let entry = this.doubleProviders.get(urn);
+    if (!entry) {
+      entry = { ...this.providerEntry, urn, type: ALICLOUD_PROVIDER_TYPE, id: randomUUID() };
+      if (version) entry.inputs = { ...entry.inputs, version };
+      this.doubleProviders.set(urn, entry);
+    }
+    return entry;
   }
 
   private record(r: StateResource): void {
@@ -466,12 +512,13 @@ class Update {
       parent: req.parent || undefined,
       protect: req.protect || undefined,
       retainOnDelete: req.retainOnDelete || undefined,
+      deletedWith: req.deletedWith,
     };
     try {
       if (this.registeredByUrn.has(urn)) throw new StepError(`Duplicate resource URN '${urn}'; try giving it a unique name`);
       for (const option of req.unsupported) d.sink.diagnostic("warning", `the local engine ignores the ${option} option of this resource`, urn);
       if (!req.custom) return this.component(next, old);
-      if (!req.type.startsWith(DYNAMIC_TYPE_PREFIX) || req.provider) {
+      if (!(req.type.startsWith(DYNAMIC_TYPE_PREFIX) || doubleServes(req.type)) || req.provider) {
         throw new StepError(`${req.type}${req.provider ? " with an explicit provider" : ""} needs a provider plugin; the local engine runs dynamic providers (pulumi.dynamic.Resource) only`);
       }
       const release = await this.slots.acquire();
@@ -503,9 +550,10 @@ class Update {
 
   private async customStep(req: RegisterRequest, next: StateResource, old: StateResource | undefined, t0: number): Promise<RegisterReply> {
     const d = this.d;
-    const provider = await d.provider();
+    const provider = await d.providerFor(req.type);
     if (this.cancelled) throw new CancelledError();
-    next.provider = `${this.providerEntry.urn}::${this.providerEntry.id}`;
+    const entry = doubleServes(req.type) ? this.doubleProvider(req.version) : this.providerEntry;
+    next.provider = `${entry.urn}::${entry.id}`;
     next.deleteTimeoutSeconds = goDurationSeconds(req.deleteTimeout);
     let news = req.object;
     if (old && req.ignoreChanges.length) {
@@ -529,6 +577,13 @@ class Update {
       const changed = diff.changes === "some" || (diff.changes === "unknown" && canonical(unwrapProps(old.inputs)) !== canonical(unwrapProps(next.inputs)));
       op = diff.replaces.length ? "replace" : changed ? "update" : "same";
       deleteBeforeReplace ||= diff.deleteBeforeReplace;
+      // As the step generator: a resource protected before and after cannot be replaced (unprotecting and replacing
+      // in one update is allowed).
+      if (op === "replace" && old.protect && next.protect) {
+        throw new StepError(
+          `unable to replace resource "${next.urn}"\nas it is currently marked for protection. To unprotect the resource, remove the \`protect\` flag from the resource in your Pulumi program and run \`pulumi up\``,
+        );
+      }
     }
 
     if (op === "same") {
@@ -548,11 +603,12 @@ class Update {
       d.count("replace");
       if (deleteBeforeReplace) {
         this.consumed.add(old!);
+        d.deletions.add(old!.urn);
         const ok = await d.deleteResource(old!, "delete-replaced", async (x) => {
           this.deleted.add(x);
           await this.save();
         });
-        if (!ok) throw new StepFailed();
+        if (ok !== true) throw new StepFailed();
       } else {
         // Create the replacement first; the old copy is deleted after the program, with the other deletes.
         this.consumed.add(old!);
@@ -566,12 +622,12 @@ class Update {
   }
 
   /** Create or update, recording partially created resources (init errors) so that destroy can release them. */
-  private async create(provider: ProviderProcess, next: StateResource, op: OpType, old: StateResource | undefined, req: RegisterRequest, t0: number): Promise<RegisterReply> {
+  private async create(provider: StepProvider, next: StateResource, op: OpType, old: StateResource | undefined, req: RegisterRequest, t0: number): Promise<RegisterReply> {
     const d = this.d;
     d.sink.emit({ resourcePreEvent: { metadata: stepMetadata(op, next.urn, next.type, old, next) } });
     const secretOutputs = (outputs: Props): Props => {
       const out = annotateSecrets(outputs, next.inputs);
-      for (const k of req.additionalSecretOutputs) if (k in out && !isSecret(out[k])) out[k] = secret(out[k]);
+      for (const k of req.additionalSecretOutputs) if (out[k] !== undefined && !isSecret(out[k])) out[k] = secret(out[k]);
       return out;
     };
     try {
@@ -623,7 +679,7 @@ export function destroy(opts: EngineOptions): Promise<EngineResult> {
     await d.loadState();
     // As the engine does on destroy, the provider is configured from the config stored with it in state (the
     // config of the last `up`), not from the current stack config (pulumi/pulumi#7370).
-    const providerEntry = d.state.resources.find((r) => r.type === DEFAULT_PROVIDER_TYPE);
+    const providerEntry = d.state.resources.find((r) => r.type === DEFAULT_PROVIDER_TYPE) ?? d.state.resources.find((r) => r.type === ALICLOUD_PROVIDER_TYPE);
     if (providerEntry) d.setProviderConfig(providerEntry);
     else d.setProviderConfig(d.providerEntry(await d.loadConfig()));
     d.sink.emit({ preludeEvent: { config: maskSecrets(providerEntry?.inputs ?? {}) as Record<string, string> } });
@@ -632,10 +688,12 @@ export function destroy(opts: EngineOptions): Promise<EngineResult> {
     const save = (): Promise<void> => {
       const left = d.state.resources.filter((r) => alive.has(r));
       // The default provider goes once nothing it manages is left; the stack goes with the last resource.
-      const resources = left.some((r) => r.custom && r.type !== DEFAULT_PROVIDER_TYPE) ? left : left.filter((r) => r.type !== DEFAULT_PROVIDER_TYPE);
+      const used = usedProviders(left, left.filter((r) => isProviderType(r.type)));
+      const resources = left.filter((r) => !isProviderType(r.type) || used.includes(r));
       return d.writer.save({ ...d.state, resources });
     };
-    const targets = d.state.resources.filter((r) => r.type !== DEFAULT_PROVIDER_TYPE);
+    const targets = d.state.resources.filter((r) => !isProviderType(r.type));
+    for (const r of targets) d.deletions.add(r.urn);
     const outcome = await deleteInOrder(targets, { parallel: d.parallel, continueOnError: !!d.opts.continueOnError }, (r) =>
       d.deleteResource(r, "delete", async (x) => {
         alive.delete(x);

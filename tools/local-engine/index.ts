@@ -17,11 +17,12 @@
  *     passphrase format) plus config overrides; keeps a JSON state file in which secrets are encrypted the same way;
  *   - reports Automation-API-shaped events (resourcePreEvent / resOutputsEvent / resOpFailedEvent / diagnosticEvent
  *     / summaryEvent) with durations and provider lines attributed to instance ids, and CLI-like text (display.ts);
+ *   - retainOnDelete, deletedWith, protect and dependsOn as the CLI's step generator applies them;
  *   - never hangs: every provider call has a deadline, the program run has one, provider start has one.
  *
  * What it does not do: preview or plans, refresh, import, read/get of existing resources, invokes, provider
- * plugins (only pulumi-nodejs dynamic providers), explicit provider resources, aliases, replaceOnChanges,
- * deletedWith, transforms and hooks, nested ignoreChanges paths, targets, stack outputs history, locking
+ * plugins (only pulumi-nodejs dynamic providers, and the @pulumi/alicloud test double of tools/alicloud-double),
+ * explicit provider resources, aliases, replaceOnChanges, transforms and hooks, nested ignoreChanges paths, targets, stack outputs history, locking
  * against concurrent runs of the same state file, and the service or file backends of the CLI.
  */
 export { destroy, up, type EngineOptions, type EngineResult, type StepFailureInfo } from "./engine";

@@ -23,10 +23,14 @@ export interface RegisterRequest {
   object: Props;
   dependencies: string[];
   provider: string;
+  /** The package version a resource asks its default provider to have (@pulumi/alicloud sets it). */
+  version: string;
   deleteBeforeReplace: boolean;
   ignoreChanges: string[];
   protect?: boolean;
   retainOnDelete?: boolean;
+  /** The URN of the resource whose deletion also deletes this one (the deletedWith option). */
+  deletedWith?: string;
   /** customTimeouts.delete, a Go duration string such as "30m". */
   deleteTimeout?: string;
   additionalSecretOutputs: string[];
@@ -102,9 +106,10 @@ export function stripUndefined(v: unknown): unknown {
   return v;
 }
 
-// The monitor answers what the engine answers for a Node program without plugins: secrets yes, the rest no, so the
-// SDK falls back to the plain forms (URNs instead of resource references, computed aliases, no transforms).
-const SUPPORTED_FEATURES = new Set(["secrets"]);
+// The monitor answers what the engine answers for a Node program without plugins: secrets and deletedWith yes, the
+// rest no, so the SDK falls back to the plain forms (URNs instead of resource references, computed aliases, no
+// transforms).
+const SUPPORTED_FEATURES = new Set(["secrets", "deletedWith"]);
 
 // The engine's limit (rpcutil.MaxRPCMessageSize): provider blobs and outputs can be large.
 const MAX_MESSAGE = 400 * 1024 * 1024;
@@ -145,7 +150,6 @@ export async function runProgram(o: RunProgramOptions): Promise<ProgramRun> {
       if (r.getAliasesList().length || r.getAliasurnsList().length) unsupported.push("aliases");
       if (r.getImportid()) unsupported.push("import");
       if (r.getReplaceonchangesList().length) unsupported.push("replaceOnChanges");
-      if (r.getDeletedwith()) unsupported.push("deletedWith");
       if (r.getRemote()) unsupported.push("remote components");
       const propertyDeps = [...r.getPropertydependenciesMap().entries()].flatMap(([, deps]) => deps.getUrnsList());
       const req: RegisterRequest = {
@@ -156,10 +160,12 @@ export async function runProgram(o: RunProgramOptions): Promise<ProgramRun> {
         object: (r.getObject()?.toJavaScript() ?? {}) as Props,
         dependencies: [...new Set([...r.getDependenciesList(), ...propertyDeps])],
         provider: r.getProvider(),
+        version: r.getVersion(),
         deleteBeforeReplace: r.getDeletebeforereplace(),
         ignoreChanges: r.getIgnorechangesList(),
         protect: r.getProtect(),
         retainOnDelete: r.getRetainondelete(),
+        deletedWith: r.getDeletedwith() || undefined,
         deleteTimeout: r.getCustomtimeouts()?.getDelete() || undefined,
         additionalSecretOutputs: r.getAdditionalsecretoutputsList(),
         unsupported,

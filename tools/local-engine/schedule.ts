@@ -30,13 +30,19 @@ export interface DeleteOutcome {
 }
 
 /**
+ * What one delete came to. "refused" is a failure that never stops the run, even without continueOnError: the
+ * engine does so for protected resources (stepExecutor.cancelDueToError), so that one run reports them all.
+ */
+export type DeleteResult = boolean | "refused";
+
+/**
  * Deletes `targets` in reverse dependency order. Readiness is decided among the targets only: in `up` the
  * registered resources are never targets, and what they depend on is never deleted.
  */
 export async function deleteInOrder(
   targets: StateResource[],
   options: { parallel: number; continueOnError: boolean },
-  del: (r: StateResource) => Promise<boolean>,
+  del: (r: StateResource) => Promise<DeleteResult>,
 ): Promise<DeleteOutcome> {
   // Who must be gone before r can go: the targets that depend on r or are its children.
   const blockers = new Map<StateResource, StateResource[]>();
@@ -76,12 +82,12 @@ export async function deleteInOrder(
           r,
           del(r).then((ok) => {
             running.delete(r);
-            if (ok) {
+            if (ok === true) {
               done.add(r);
               outcome.deleted.push(r);
             } else {
               outcome.failed.push(r);
-              if (!options.continueOnError) stopped = true;
+              if (!options.continueOnError && ok !== "refused") stopped = true;
             }
           }),
         );

@@ -22,6 +22,8 @@ export interface StateResource {
   provider?: string;
   protect?: boolean;
   retainOnDelete?: boolean;
+  /** The deletedWith option: no provider delete when this URN is deleted in the same run. */
+  deletedWith?: string;
   /** Set when a create or update recorded a partially created resource (ErrorResourceInitFailed). */
   initErrors?: string[];
   /** An old copy replaced by a new resource with the same URN, still to be deleted. */
