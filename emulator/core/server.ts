@@ -39,6 +39,7 @@ export interface ServerOptions {
 }
 
 const MAX_BODY = 1024 * 1024;
+const MAX_HEADER_BYTES = 256 * 1024;
 
 class HttpError extends Error {
   constructor(readonly status: number, message: string) {
@@ -72,7 +73,8 @@ export class EmulatorServer {
     for (const c of options.credentials) if (c.policy !== undefined) policies.set(c.accessKeyId, parsePolicy(c.policy, `the RAM policy of credential ${c.accessKeyId}`));
     this.ram = new RamPolicies(policies);
     this.faults = new Faults(seededRandom(options.seed));
-    this.http = createServer((req, res) => {
+    // RPC SDKs put every parameter in the query string: a 32 KB UserData makes a URL far over Node's 16 KB default.
+    this.http = createServer({ maxHeaderSize: MAX_HEADER_BYTES }, (req, res) => {
       this.handle(req, res).catch((e: unknown) => {
         if (!res.headersSent) this.sendJson(res, 500, { Code: "InternalError", Message: String(e) });
       });

@@ -116,15 +116,20 @@ export function vSwitchStatus(vsw: VSwitch, now: number): "Pending" | "Available
  * Redis instance until it is gone, recycle-bin entries included (see the README's fidelity notes).
  */
 export function instancesInVSwitch(store: Store, vSwitchId: string): Instance[] {
-  return store.all().filter((i) => i.attrs.VSwitchId === vSwitchId);
+  return store.all().filter((i) => i.attrs.VSwitchId === vSwitchId || interfacesOf(i).some((n) => n.VSwitchId === vSwitchId));
 }
 
-/** Instances that name the security group. */
+/** Instances that name the security group (on any of their network interfaces). */
 export function instancesInSecurityGroup(store: Store, securityGroupId: string): Instance[] {
-  return store.all().filter((i) => {
-    const many = i.attrs.SecurityGroupIds;
-    return (Array.isArray(many) && many.includes(securityGroupId)) || i.attrs.SecurityGroupId === securityGroupId;
-  });
+  const named = (many: unknown) => Array.isArray(many) && many.includes(securityGroupId);
+  return store.all().filter((i) =>
+    named(i.attrs.SecurityGroupIds) || i.attrs.SecurityGroupId === securityGroupId || interfacesOf(i).some((n) => named(n.SecurityGroupIds)));
+}
+
+/** ECS network interfaces (attrs.NetworkInterfaces), primary and secondary. */
+function interfacesOf(i: Instance): { VSwitchId?: unknown; SecurityGroupIds?: unknown }[] {
+  const list = i.attrs.NetworkInterfaces;
+  return Array.isArray(list) ? (list as { VSwitchId?: unknown; SecurityGroupIds?: unknown }[]) : [];
 }
 
 export function instancesInVpc(store: Store, vpcId: string): Instance[] {

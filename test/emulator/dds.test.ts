@@ -78,7 +78,7 @@ describe.each(["acs3", "v1"] as const)("DDS with %s signatures", (signature: Sig
         Engine: "MongoDB", EngineVersion: "6.0", DBInstanceClass: "dds.mongo.mid", DBInstanceStorage: 20,
         StorageType: "cloud_essd2", ChargeType: "PostPaid", CreationTime: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/),
         LockMode: "Unlock", DBInstanceReleaseProtection: false, DBInstanceOrderStatus: "all_completed",
-        ZoneId: "cn-hangzhou-i", RegionId: REGION, VPCId: "vpc-default-cn-hangzhou", VSwitchId: "vsw-default-cn-hangzhou-i", NetworkType: "VPC", ReplicationFactor: "5",
+        ZoneId: "cn-hangzhou-i", RegionId: REGION, VPCId: "vpc-default-cn-hangzhou", VSwitchId: "vsw-default-cn-hangzhou-i", NetworkType: "VPC", ReplicationFactor: "5", Tags: { Tag: [] },
       });
       expect(Math.abs(Date.parse(a.CreationTime as string) - Date.parse(now))).toBeLessThan(5000);
 
