@@ -51,7 +51,8 @@ export class EmulatorServer {
   readonly store = new Store();
   readonly tokens = new IdempotencyTokens();
   readonly faults: Faults;
-  readonly rateLimits = new RateLimiter();
+  /** Counts requests per emulated second: the window is compressed by the time scale like every transition. */
+  readonly rateLimits = new RateLimiter(() => 1000 * this.clock.timeScale);
   readonly ram: RamPolicies;
   readonly log: RequestLogEntry[] = [];
   private logSeq = 0;

@@ -1,5 +1,6 @@
 // The MongoDB (DDS) release procedure, as documented (alicloud-apis.md §2.4-§2.7, seed 000):
-//   1. DescribeDBInstanceAttribute: an instance that is not found is already released;
+//   1. describe (the region's DescribeDBInstances, else DescribeDBInstanceAttribute): an instance that is not
+//      found is already released;
 //   2. pay-as-you-go: refuse while release protection is on (unless overrideProtection turns it off first), then
 //      DeleteDBInstance, retried while the instance is busy with another operation;
 //   3. subscription: released only once expired and under the expiry lock (LockMode LockByExpiration), with
@@ -26,6 +27,9 @@ export interface MongoReleaseRequest {
 export type MongoReleaseOutcome = "released" | "alreadyGone" | "retained";
 
 export const EXPIRY_LOCK = "LockByExpiration";
+
+/** How long a release typically takes (Deleting → gone, cloud ms): the wait polls first then, then every 2 s growing to 8 s. */
+export const TYPICAL_RELEASE_MS = 60_000;
 
 /**
  * DBInstanceStatus values that do not change by themselves, so a release refused in them is not retried. The
@@ -67,7 +71,7 @@ export async function releaseMongoInstance(req: MongoReleaseRequest): Promise<Mo
   const c: CallContext = { deadline, resource };
   const started = Date.now();
 
-  const s = await api.describe(region, id, c);
+  const s = await api.describeForRelease(region, id, c);
   if (isGone(s)) {
     progress(id, `already released (${s.gone})`);
     return "alreadyGone";
@@ -82,13 +86,16 @@ export async function releaseMongoInstance(req: MongoReleaseRequest): Promise<Mo
     await releasePayAsYouGo(req, s, c);
   }
 
+  // Polled through DescribeDBInstances, one call for every MongoDB delete in flight in the region.
+  const type = s.dbInstanceType ?? "replicate";
   await waitFor({
     deadline,
     phase: "released",
     subject: `${resource} ${id}`,
+    expectMs: s.status === "Deleting" ? undefined : TYPICAL_RELEASE_MS,
     minDelayMs: 2000,
-    maxDelayMs: 15000,
-    poll: () => api.describeOrNull(region, id, c),
+    maxDelayMs: 8000,
+    poll: async () => (await api.poll(region, type, [id], c)).get(id) ?? null,
     done: (st) => st === null,
     describe: (st) => st?.status ?? "released",
     progressId: id,

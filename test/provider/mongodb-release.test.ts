@@ -46,20 +46,23 @@ async function logAfterSetup(): Promise<void> {
 }
 
 async function releaseCalls(keep = ["DBInstanceReleaseProtection"]): Promise<string[]> {
-  return calls(await env.admin.requests({ product: "dds" }), keep).filter((c) => !c.startsWith("DescribeDBInstanceAttribute"));
+  return calls(await env.admin.requests({ product: "dds" }), keep).filter((c) => !c.startsWith("DescribeDBInstance"));
 }
 
 const failure = <T>(p: Promise<T>): Promise<Error | undefined> => p.then(() => undefined, (e: Error) => e);
 
 describe("mongodb.Instance delete: pay-as-you-go", () => {
-  it("describes, releases with DeleteDBInstance (with a ClientToken) and waits until the instance is not found", async () => {
+  it("describes, releases with DeleteDBInstance (with a ClientToken) and waits until DescribeDBInstances no longer lists it", async () => {
     await env.reset();
     const id = await instance();
     await logAfterSetup();
     await provider.delete(id, outputsOf(id));
     const log = await env.admin.requests({ product: "dds" });
-    expect(log[0].action).toBe("DescribeDBInstanceAttribute");
-    expect(log.at(-1)).toMatchObject({ action: "DescribeDBInstanceAttribute", status: 404, code: "InvalidDBInstanceId.NotFound" });
+    // The release starts from the region's list (shared with every MongoDB delete in flight), and so does the wait.
+    expect(log[0]).toMatchObject({ action: "DescribeDBInstances", params: expect.objectContaining({ RegionId: REGION, DBInstanceType: "replicate" }) });
+    expect(log.filter((e) => e.action === "DescribeDBInstanceAttribute")).toEqual([]);
+    // The wait polls the region's list (one call serves every MongoDB delete in flight), not the instance.
+    expect(log.at(-1)).toMatchObject({ action: "DescribeDBInstances", status: 200, params: expect.objectContaining({ RegionId: REGION, DBInstanceType: "replicate", PageSize: "100" }) });
     expect(await releaseCalls()).toEqual(["DeleteDBInstance"]);
     const del = log.find((e) => e.action === "DeleteDBInstance")!;
     expect(del.params).toEqual({ DBInstanceId: id, ClientToken: expect.stringMatching(UUID) });
@@ -183,7 +186,8 @@ describe("mongodb.Instance delete: pay-as-you-go", () => {
 
   it.each(["InvalidDBInstanceId.NotFound", "InvalidDbInstanceId.NotFound", "InvalidInstanceId.NotFound"])("counts %s as already released", async (code) => {
     await env.reset();
-    const id = await instance();
+    // Not in the region's list, so asked about alone; each documented spelling of "not found" means released.
+    const id = "dds-bp1gone0000000";
     await logAfterSetup();
     await env.admin.faults([{ product: "dds", action: "DescribeDBInstanceAttribute", code }]);
     await provider.delete(id, outputsOf(id));
@@ -207,7 +211,7 @@ describe("mongodb.Instance delete: pay-as-you-go", () => {
     const id = await instance();
     await logAfterSetup();
     await env.admin.faults([
-      { product: "dds", action: "DescribeDBInstanceAttribute", code: "Throttling.User", count: 2 },
+      { product: "dds", action: "DescribeDBInstances", code: "Throttling.User", count: 2 },
       { product: "dds", action: "DeleteDBInstance", code: "ServiceUnavailable", count: 1 },
       { product: "dds", action: "DeleteDBInstance", drop: true, count: 1 },
       { product: "dds", action: "DeleteDBInstance", body: "html", count: 1 },
@@ -216,8 +220,8 @@ describe("mongodb.Instance delete: pay-as-you-go", () => {
     await provider.delete(id, outputsOf(id));
     const log = await env.admin.requests({ product: "dds" });
     expect(log.filter((e) => e.fault).map((e) => `${e.action}:${e.fault}`)).toEqual([
-      "DescribeDBInstanceAttribute:Throttling.User",
-      "DescribeDBInstanceAttribute:Throttling.User",
+      "DescribeDBInstances:Throttling.User",
+      "DescribeDBInstances:Throttling.User",
       "DeleteDBInstance:ServiceUnavailable",
       "DeleteDBInstance:drop",
       "DeleteDBInstance:html",
