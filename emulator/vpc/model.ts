@@ -175,7 +175,9 @@ export function availableIps(store: Store, vsw: VSwitch): number {
 function seedDefaultNetwork(net: Network, at: number): void {
   for (const regionId of REGIONS) {
     const vpcId = defaultVpcId(regionId);
-    const timed = { regionId, isDefault: true, createdAt: at, availableAt: at };
+    // Available from the beginning of time: a request whose clock reading predates the network's lazy
+    // creation (concurrent requests) must not see the default network Pending.
+    const timed = { regionId, isDefault: true, createdAt: at, availableAt: 0 };
     net.vpcs.set(vpcId, {
       ...timed, id: vpcId, name: "", description: "", cidrBlock: "172.16.0.0/12",
       vRouterId: `vrt-default-${regionId}`, routeTableId: `vtb-default-${regionId}`, resourceGroupId: "", tags: [],
