@@ -4,7 +4,7 @@ import { ActionContext, ActionHandler, errorFrom, newId, regionParam, throwIfBlo
 import { Instance } from "../core/store";
 import { parseTags, tagActions, tagFilter } from "../core/tags";
 import { DDS_ERRORS } from "./errors";
-import { lockModeOf, scheduleCreated, scheduleExpiryLock, startRelease } from "./lifecycle";
+import { inRecycleBin, lockModeOf, RECYCLED, scheduleCreated, scheduleExpiryLock, startRelease } from "./lifecycle";
 import { attrsOf, DdsAttrs, renderInstance } from "./render";
 import { networkOf } from "../vpc/placement";
 
@@ -28,7 +28,8 @@ function instanceId(ctx: ActionContext, ...names: string[]): string {
 /** Looked up by id in every region: these calls carry no RegionId (alicloud-apis.md §4.2). */
 function findInstance(ctx: ActionContext, id: string): Instance {
   const instance = ctx.store.get(id);
-  if (!instance || instance.product !== "dds") throw error("InvalidDBInstanceId.NotFound");
+  // A recycle-bin entry is released: the calls on instances no longer find it (TF's delete waits for that).
+  if (!instance || instance.product !== "dds" || inRecycleBin(instance)) throw error("InvalidDBInstanceId.NotFound");
   return instance;
 }
 
@@ -142,8 +143,11 @@ const describeDBInstances: ActionHandler = (ctx) => {
     ["VSwitchId", (i) => attrsOf(i).VSwitchId],
     ["ZoneId", (i) => attrsOf(i).ZoneId],
   ];
+  // The recycle bin is listed only when asked for (DBInstanceStatus=Released), as the console lists it apart.
+  const recycled = params.string("DBInstanceStatus") === RECYCLED;
   const matching = type === "sharding" ? [] : store.all("dds").filter((i) =>
     i.regionId === regionId &&
+    inRecycleBin(i) === recycled &&
     (!expired || expired(i, now)) &&
     tagsMatch(attrsOf(i).Tags ?? []) &&
     equals.every(([name, get]) => !params.has(name) || get(i) === params.string(name)));

@@ -20,6 +20,8 @@ export interface DdsAttrs {
   DBInstanceReleaseProtection: boolean;
   CreationTime: string;
   OrderId: string;
+  /** When it was released into the recycle bin. */
+  DestroyTime?: string;
   Tags?: Tag[];
 }
 
@@ -42,6 +44,7 @@ export function renderInstance(instance: Instance, clock: Clock): Record<string,
     ChargeType: instance.chargeType,
     ...(instance.expireTime === undefined ? {} : { ExpireTime: clock.iso(instance.expireTime, "minute") }),
     CreationTime: a.CreationTime,
+    ...(a.DestroyTime === undefined ? {} : { DestroyTime: a.DestroyTime }),
     LockMode: a.LockMode,
     DBInstanceReleaseProtection: a.DBInstanceReleaseProtection,
     DBInstanceOrderStatus: "all_completed",

@@ -23,7 +23,7 @@ const WEEK_PERIODS = [1, 2, 3, 4];
 
 // ---- shared helpers ---------------------------------------------------------------------------------
 
-function findAnywhere(ctx: ActionContext, id: string): Instance {
+export function findAnywhere(ctx: ActionContext, id: string): Instance {
   const inst = ctx.store.get(id);
   if (!inst || inst.product !== "ecs") throw ecsError("InvalidInstanceId.NotFound");
   return inst;
@@ -131,7 +131,7 @@ function wildcard(pattern: string): RegExp {
 
 // ---- actions ----------------------------------------------------------------------------------------
 
-const RunInstances: ActionHandler = (ctx) => {
+export const RunInstances: ActionHandler = (ctx) => {
   const p = ctx.params;
   const regionId = regionParam(p) as string;
   const amount = p.int("Amount", [1, 100]) ?? 1;

@@ -195,3 +195,19 @@ export async function deleteInstance(region: string, id: string, c: CallContext,
 export async function destroyInstance(region: string, id: string, c: CallContext, extras: RetryExtras): Promise<void> {
   await call(region, id, "DestroyInstance", { DBInstanceId: id, ClientToken: randomUUID() }, c, extras);
 }
+
+/**
+ * The instance's recycle-bin entry, listed by DescribeDBInstances with DBInstanceStatus=Released (as the emulator
+ * and the console's Recycle Bin page show it): when it was released, or null if it is not there; undefined when
+ * the listing could not be read (the caller then falls back to the documented 7 days from now).
+ */
+export async function recycleBinEntry(region: string, id: string, c: CallContext): Promise<{ destroyTime?: string } | null | undefined> {
+  try {
+    const body = await call(region, id, "DescribeDBInstances", { RegionId: region, DBInstanceId: id, DBInstanceStatus: "Released" }, c);
+    const item = (((body.DBInstances as Body | undefined)?.DBInstance ?? []) as Body[]).find((i) => i.DBInstanceId === id);
+    return item ? { destroyTime: str(item.DestroyTime) } : null;
+  } catch {
+    // The release itself is done: where it went is reported on a best-effort basis.
+    return undefined;
+  }
+}

@@ -255,7 +255,10 @@ export async function main(argv: string[]): Promise<number> {
     if (destroyed.error && !report.resources.some((r) => r.error)) write(`  destroy error: ${destroyed.error}\n`);
 
     const byProduct = (p: AdminInstance["product"]): number => after.filter((i) => i.product === p).length;
-    const everythingReleased = after.length === 0;
+    // A released MongoDB replica set stays in the recycle bin (Released) for 7 days: released, not billed.
+    const inBin = after.filter((i) => i.product === "dds" && i.status === "Released");
+    const unreleased = after.filter((i) => !inBin.includes(i));
+    const everythingReleased = unreleased.length === 0;
     const ok = up.ok && report.ok && everythingReleased && !secretCheck.startsWith("FAILED");
     timings.push(["total", Date.now() - started]);
     write(
@@ -267,7 +270,8 @@ export async function main(argv: string[]): Promise<number> {
         `  destroy:  ${report.deleted} deleted, ${report.failed} failed, ${report.notAttempted} not attempted; ${log.length} API calls`,
         `  state:    ${secretCheck}`,
         `  emulator: ${byProduct("ecs")} ECS, ${byProduct("dds")} MongoDB, ${byProduct("r-kvstore")} Redis instances left` +
-          (everythingReleased ? " — everything was released" : ` — NOT released: ${after.map((i) => `${i.id} ${i.status}`).join(", ")}`),
+          (everythingReleased ? " — everything was released" : ` — NOT released: ${unreleased.map((i) => `${i.id} ${i.status}`).join(", ")}`) +
+          (inBin.length ? ` (${inBin.length} MongoDB in the recycle bin, recoverable for 7 days)` : ""),
         `  timings:  ${timings.map(([l, ms, note]) => `${l} ${secs(ms)}${note ? ` (${note})` : ""}`).join(", ")}`,
         "",
         ok ? "OK: everything the stack created was released.\n" : "FAILED: see above.\n",
