@@ -9,6 +9,9 @@ import { Poller } from "../core/poller";
 import { asApiFailure, FailureContext, ReleaseError } from "../core/failure";
 import { GoneFailure, withRetry } from "../core/retry";
 import { Deadline } from "../core/timing";
+import { buildModel, ModelClass, modelFailures } from "../core/model-input";
+import type { CheckFailure } from "../core/options";
+import { scrubError } from "../core/secrets";
 import { ECS_CATALOG } from "./errors";
 
 export const MAX_IDS_PER_CALL = 100;
@@ -26,6 +29,8 @@ export interface EcsInstanceState {
   expiredTime?: string;
   deletionProtection: boolean;
   lockReasons: string[];
+  /** What DescribeInstances reports, under the input names (for outputs and refresh); tags include ownership tags. */
+  view?: Record<string, unknown>;
 }
 
 export function stateFrom(i: Ecs.DescribeInstancesResponseBodyInstancesInstance): EcsInstanceState {
@@ -37,6 +42,29 @@ export function stateFrom(i: Ecs.DescribeInstancesResponseBodyInstancesInstance)
     expiredTime: i.expiredTime,
     deletionProtection: i.deletionProtection === true,
     lockReasons: (i.operationLocks?.lockReason ?? []).map((l) => l.lockReason ?? "").filter(Boolean),
+    view: viewFrom(i),
+  };
+}
+
+const nonEmpty = (v: string | undefined): string | undefined => (v ? v : undefined);
+
+function viewFrom(i: Ecs.DescribeInstancesResponseBodyInstancesInstance): Record<string, unknown> {
+  return {
+    instanceName: nonEmpty(i.instanceName),
+    instanceType: nonEmpty(i.instanceType),
+    imageId: nonEmpty(i.imageId),
+    zoneId: nonEmpty(i.zoneId),
+    vSwitchId: nonEmpty(i.vpcAttributes?.vSwitchId),
+    securityGroupIds: i.securityGroupIds?.securityGroupId,
+    hostName: nonEmpty(i.hostName),
+    description: nonEmpty(i.description),
+    keyPairName: nonEmpty(i.keyPairName),
+    internetChargeType: nonEmpty(i.internetChargeType),
+    internetMaxBandwidthOut: i.internetMaxBandwidthOut,
+    spotStrategy: nonEmpty(i.spotStrategy),
+    resourceGroupId: nonEmpty(i.resourceGroupId),
+    deploymentSetId: nonEmpty(i.deploymentSetId),
+    tags: Object.fromEntries((i.tags?.tag ?? []).filter((t) => t.tagKey).map((t) => [t.tagKey!, t.tagValue ?? ""])),
   };
 }
 
@@ -193,3 +221,87 @@ export async function convertToPayAsYouGo(region: string, ids: string[], deadlin
   }
 }
 
+
+// ---- create and in-place changes ----------------------------------------------------------------------------
+
+/** RunInstances parameters the provider owns: the region is resolved as for every call, the rest are its own. */
+export const RUN_INSTANCES_OWNED = ["regionId", "amount", "minAmount", "clientToken", "dryRun", "tag", "ownerId", "ownerAccount", "resourceOwnerId", "resourceOwnerAccount"];
+
+/** Every other RunInstances parameter, as the SDK model names it: an SDK upgrade brings new ones along. */
+export function runInstancesKeys(): string[] {
+  return Object.keys(EcsModels.RunInstancesRequest.names()).filter((k) => !RUN_INSTANCES_OWNED.includes(k));
+}
+
+/** Unknown nested keys and wrong kinds, checked against the SDK's own field table. */
+export function runInstancesFailures(params: Record<string, unknown>): CheckFailure[] {
+  return modelFailures(EcsModels.RunInstancesRequest as unknown as ModelClass, params, "");
+}
+
+export interface LaunchRequest {
+  /** RunInstances parameters under the model's camelCase names (numbers/booleans accepted where it says string). */
+  params: Record<string, unknown>;
+  tags: Record<string, string>;
+  amount: number;
+  /** One token per call, reused by its retries: a retry after a lost reply returns the same ids. */
+  clientToken: string;
+  /** Values to scrub from any error (the instance password). */
+  secrets: string[];
+}
+
+export async function runInstances(region: string, launch: LaunchRequest, deadline: Deadline, resource: string): Promise<string[]> {
+  const tag = Object.entries(launch.tags).map(([key, value]) => ({ key, value }));
+  const req = buildModel(EcsModels.RunInstancesRequest as unknown as ModelClass<Ecs.RunInstancesRequest>, {
+    ...launch.params,
+    regionId: region,
+    amount: launch.amount,
+    tag: tag.length ? tag : undefined,
+    clientToken: launch.clientToken,
+  });
+  const res = await withRetry(
+    async (rt) => {
+      try {
+        return await callApi("ecs", region, "RunInstances", req, new EcsModels.RunInstancesResponse({}), rt);
+      } catch (e) {
+        throw scrubError(e, launch.secrets);
+      }
+    },
+    { deadline, catalog: ECS_CATALOG, context: { resource, ids: ["(new)"], action: "RunInstances" } },
+  );
+  return res.body?.instanceIdSets?.instanceIdSet ?? [];
+}
+
+export interface AttributeChange {
+  instanceName?: string;
+  hostName?: string;
+  description?: string;
+  deletionProtection?: boolean;
+}
+
+export async function modifyAttributes(region: string, id: string, change: AttributeChange, deadline: Deadline, resource: string): Promise<void> {
+  const req = new EcsModels.ModifyInstanceAttributeRequest({ instanceId: id, ...change });
+  await withRetry((rt) => callApi("ecs", region, "ModifyInstanceAttribute", req, new EcsModels.ModifyInstanceAttributeResponse({}), rt), {
+    deadline, catalog: ECS_CATALOG, context: { resource, ids: [id], action: "ModifyInstanceAttribute" },
+  });
+}
+
+/** TagResources / UntagResources take up to 50 instances per call. */
+const TAG_BATCH = 50;
+
+export async function tagInstances(region: string, ids: string[], tags: Record<string, string>, deadline: Deadline, resource: string): Promise<void> {
+  const tag = Object.entries(tags).map(([key, value]) => ({ key, value }));
+  if (tag.length === 0) return;
+  for (let i = 0; i < ids.length; i += TAG_BATCH) {
+    const chunk = ids.slice(i, i + TAG_BATCH);
+    const req = new EcsModels.TagResourcesRequest({ regionId: region, resourceType: "instance", resourceId: chunk, tag });
+    await withRetry((rt) => callApi("ecs", region, "TagResources", req, new EcsModels.TagResourcesResponse({}), rt), { deadline, catalog: ECS_CATALOG, context: { resource, ids: chunk, action: "TagResources" } });
+  }
+}
+
+export async function untagInstances(region: string, ids: string[], keys: string[], deadline: Deadline, resource: string): Promise<void> {
+  if (keys.length === 0) return;
+  for (let i = 0; i < ids.length; i += TAG_BATCH) {
+    const chunk = ids.slice(i, i + TAG_BATCH);
+    const req = new EcsModels.UntagResourcesRequest({ regionId: region, resourceType: "instance", resourceId: chunk, tagKey: keys });
+    await withRetry((rt) => callApi("ecs", region, "UntagResources", req, new EcsModels.UntagResourcesResponse({}), rt), { deadline, catalog: ECS_CATALOG, context: { resource, ids: chunk, action: "UntagResources" } });
+  }
+}

@@ -16,6 +16,7 @@ import { Deadline, DeadlineExceeded, formatDuration } from "../core/timing";
 import { waitFor } from "../core/waiter";
 import * as api from "./api";
 import { CallContext, DdsInstanceState, isGone, RetryExtras } from "./api";
+import { decideMongoRelease, EXPIRY_LOCK } from "./decision";
 import { DDS_CATALOG, STATUS_CONFLICT_CODES } from "./errors";
 
 export interface MongoReleaseRequest {
@@ -28,7 +29,7 @@ export interface MongoReleaseRequest {
 
 export type MongoReleaseOutcome = "released" | "alreadyGone" | "retained";
 
-export const EXPIRY_LOCK = "LockByExpiration";
+export { EXPIRY_LOCK, isExpired } from "./decision";
 
 /** How long a release typically takes (Deleting → gone, cloud ms): the wait polls first then, then every 2 s growing to 8 s. */
 export const TYPICAL_RELEASE_MS = 60_000;
@@ -52,13 +53,6 @@ export function statusKind(status: string): StatusKind {
   return "transitional";
 }
 
-/** The API keeps a subscription Running after expiry: only ExpireTime and, later, LockMode say so. */
-export function isExpired(s: DdsInstanceState, now = Date.now()): boolean {
-  if (s.chargeType !== "PrePaid") return false;
-  if (s.lockMode === EXPIRY_LOCK) return true;
-  const t = s.expireTime ? Date.parse(s.expireTime) : NaN;
-  return Number.isFinite(t) && t <= now;
-}
 
 /** Found out while retrying a release call: the instance is gone or already being released. */
 class Settled extends Error {
@@ -80,12 +74,22 @@ export async function releaseMongoInstance(req: MongoReleaseRequest): Promise<Mo
   }
   // DescribeDBInstanceAttribute is sent without RegionId and finds the id in any region.
   if (s.regionId && s.regionId !== region) throw ReleaseError.otherRegion({ resource, ids: [id] }, region, s.regionId);
-  if (s.status === "Deleting") {
-    progress(id, "already being released (Deleting); waiting until it is gone");
-  } else if (s.chargeType === "PrePaid") {
-    if ((await releaseSubscription(req, s, c)) === "retained") return "retained";
-  } else {
-    await releasePayAsYouGo(req, s, c);
+  // What to do is decided from this one describe (decision.ts, which `alicloud-release plan` reports).
+  const d = decideMongoRelease(s, req.options);
+  switch (d.kind) {
+    case "gone":
+      return "alreadyGone";
+    case "releasing":
+      progress(id, "already being released (Deleting); waiting until it is gone");
+      break;
+    case "refuse":
+      throw refusal(req, s, d.code);
+    case "retain":
+      warn(id, `subscription instance not expired (expires ${d.expireTime ?? "an unknown date"}): left running and removed from Pulumi state (onSubscription: "retain"). It is billed until it expires; after expiry Alibaba Cloud locks it and later releases it unless it is renewed.`);
+      return "retained";
+    default:
+      if (d.action === "DeleteDBInstance") await releasePayAsYouGo(req, d.unprotect, c);
+      else await releaseSubscription(req, s, d.waitForLock, c);
   }
 
   // Polled through DescribeDBInstances, one call for every MongoDB delete in flight in the region.
@@ -123,7 +127,7 @@ async function reportRecycleBin(req: MongoReleaseRequest, s: DdsInstanceState, c
     progress(id, `not kept in the recycle bin: a standalone instance (${s.dbInstanceClass}) cannot be recovered once released`);
     return;
   }
-  const entry = await api.recycleBinEntry(region, id, c);
+  const entry = await api.recycleBinEntry(region, id, c, s.dbInstanceType);
   if (entry === null) {
     progress(id, "not in the recycle bin: it cannot be recovered");
     return;
@@ -137,17 +141,29 @@ async function reportRecycleBin(req: MongoReleaseRequest, s: DdsInstanceState, c
   );
 }
 
-async function releasePayAsYouGo(req: MongoReleaseRequest, s: DdsInstanceState, c: CallContext): Promise<void> {
-  const { regionId: region, dbInstanceId: id, resource } = req;
-  if (s.releaseProtection) {
-    if (!req.options.overrideProtection) {
-      throw ReleaseError.refusal(
-        { resource, ids: [id] },
-        "InstanceReleaseProtection",
-        "release protection (DBInstanceReleaseProtection) is on; nothing was changed.",
-        "set overrideProtection: true (then `pulumi up`) to turn it off right before release, or set releaseProtection: false (then `pulumi up`), or turn it off in the MongoDB console; then run `pulumi destroy` again.",
-      );
-    }
+function refusal(req: MongoReleaseRequest, s: DdsInstanceState, code: "InstanceReleaseProtection" | "ChargeTypeViolation"): ReleaseError {
+  const target = { resource: req.resource, ids: [req.dbInstanceId] };
+  if (code === "InstanceReleaseProtection") {
+    return ReleaseError.refusal(
+      target,
+      "InstanceReleaseProtection",
+      "release protection (DBInstanceReleaseProtection) is on; nothing was changed.",
+      "set overrideProtection: true (then `pulumi up`) to turn it off right before release, or set releaseProtection: false (then `pulumi up`), or turn it off in the MongoDB console; then run `pulumi destroy` again.",
+    );
+  }
+  return ReleaseError.refusal(
+    target,
+    "ChargeTypeViolation",
+    `it is a subscription (PrePaid) instance that has not expired (expires ${s.expireTime ?? "an unknown date"}); the API releases a subscription only after it has expired and been locked (DestroyInstance). Nothing was changed.`,
+    `set onSubscription: "retain" (then \`pulumi up\`) to leave it running until it expires and drop it from Pulumi state; ` +
+      `or unsubscribe it in the Alibaba Cloud console and run \`pulumi destroy\` again; or wait until it expires and is locked, then run \`pulumi destroy\` again. ` +
+      `(onSubscription: "convert" is not offered for MongoDB.)`,
+  );
+}
+
+async function releasePayAsYouGo(req: MongoReleaseRequest, unprotect: boolean, c: CallContext): Promise<void> {
+  const { regionId: region, dbInstanceId: id } = req;
+  if (unprotect) {
     try {
       await api.modifyAttribute(region, id, { releaseProtection: false }, c);
     } catch (e) {
@@ -160,24 +176,10 @@ async function releasePayAsYouGo(req: MongoReleaseRequest, s: DdsInstanceState, 
   await requestRelease(req, "DeleteDBInstance", (extras) => api.deleteInstance(region, id, c, extras), c);
 }
 
-async function releaseSubscription(req: MongoReleaseRequest, s: DdsInstanceState, c: CallContext): Promise<"retained" | "requested"> {
+/** An expired subscription: wait for the expiry lock if it is not on yet, then DestroyInstance. */
+async function releaseSubscription(req: MongoReleaseRequest, s: DdsInstanceState, waitForLock: boolean, c: CallContext): Promise<"requested"> {
   const { regionId: region, dbInstanceId: id, resource } = req;
-  if (!isExpired(s)) {
-    const until = s.expireTime ?? "an unknown date";
-    if (req.options.onSubscription === "retain") {
-      warn(id, `subscription instance not expired (expires ${until}): left running and removed from Pulumi state (onSubscription: "retain"). It is billed until it expires; after expiry Alibaba Cloud locks it and later releases it unless it is renewed.`);
-      return "retained";
-    }
-    throw ReleaseError.refusal(
-      { resource, ids: [id] },
-      "ChargeTypeViolation",
-      `it is a subscription (PrePaid) instance that has not expired (expires ${until}); the API releases a subscription only after it has expired and been locked (DestroyInstance). Nothing was changed.`,
-      `set onSubscription: "retain" (then \`pulumi up\`) to leave it running until it expires and drop it from Pulumi state; ` +
-        `or unsubscribe it in the Alibaba Cloud console and run \`pulumi destroy\` again; or wait until it expires and is locked, then run \`pulumi destroy\` again. ` +
-        `(onSubscription: "convert" is not offered for MongoDB.)`,
-    );
-  }
-  if (s.lockMode !== EXPIRY_LOCK) {
+  if (waitForLock) {
     progress(id, `subscription expired${s.expireTime ? ` at ${s.expireTime}` : ""} but not locked yet (LockMode ${s.lockMode}); waiting for the expiry lock (LockMode ${EXPIRY_LOCK}) that DestroyInstance requires`);
     let locked: DdsInstanceState | null;
     try {

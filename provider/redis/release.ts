@@ -14,6 +14,7 @@ import { Deadline, formatDuration, sleep, timeScale } from "../core/timing";
 import { waitFor } from "../core/waiter";
 import * as api from "./api";
 import { KvState, RELEASED } from "./api";
+import { decideRedisRelease, RedisDecision } from "./decision";
 import { KV_CATALOG, statusRemedy, TRANSITIONAL_STATUSES } from "./errors";
 
 export interface RedisDeleteOptions extends DeleteOptions {
@@ -54,34 +55,31 @@ export async function releaseRedisInstance(req: RedisReleaseRequest): Promise<Re
 
   // 1. Describe.
   const s = await api.describe(region, id, deadline, resource);
-  if (!s) {
-    progress(id, "already gone (DescribeInstanceAttribute: InvalidInstanceId.NotFound)");
-    return "already-gone";
-  }
   // DescribeInstanceAttribute carries no RegionId and finds the id in any region.
-  if (s.regionId && s.regionId !== region) throw ReleaseError.otherRegion({ resource, ids: [id] }, region, s.regionId);
-  if (s.status === RELEASED) {
-    progress(id, "already released: it is in the recycle bin");
-    return recycleBin(req, deadline, started, s);
+  if (s?.regionId && s.regionId !== region) throw ReleaseError.otherRegion({ resource, ids: [id] }, region, s.regionId);
+  // Whether the service lists a subscription as expired (its clock, not ours) counts too.
+  const listedExpired = s && s.chargeType === "PrePaid" && s.status !== RELEASED ? await api.listedAsExpired(region, id, deadline, resource) : undefined;
+  // What to do is decided from these answers alone (decision.ts, which `alicloud-release plan` reports).
+  const d = decideRedisRelease(s, req.options, listedExpired);
+  switch (d.kind) {
+    case "gone":
+      progress(id, "already gone (DescribeInstanceAttribute: InvalidInstanceId.NotFound)");
+      return "already-gone";
+    case "in-recycle-bin":
+      progress(id, "already released: it is in the recycle bin");
+      return recycleBin(req, deadline, started, s);
+    case "retain":
+    case "refuse":
+      // 4. A subscription (or release protection): decided before anything is changed.
+      return notReleased(req, s!, d);
   }
-
-  // 4. Subscription: decided before anything is changed.
-  if (s.chargeType === "PrePaid") return subscription(req, s, deadline);
 
   // 2. Pay-as-you-go.
-  if (s.releaseProtection) {
-    if (!req.options.overrideProtection) {
-      throw ReleaseError.refusal(
-        { resource, ids: [id] },
-        "InstanceReleaseProtection",
-        "release protection (InstanceReleaseProtection) is on; nothing was changed.",
-        "set overrideProtection: true (then `pulumi up`) to turn it off right before the release, or turn release protection off in the Tair (Redis) console, then destroy again.",
-      );
-    }
+  if (d.unprotect) {
     await api.modifyAttributes(region, id, { releaseProtection: false }, deadline, resource);
     progress(id, "release protection turned off (overrideProtection)");
   }
-  const inBin = await releaseIntoBin(req, s, deadline);
+  const inBin = await releaseIntoBin(req, s!, deadline);
   if (!inBin) {
     // The service no longer describes it: the recycle bin may be hidden from DescribeInstanceAttribute.
     progress(id, `released (${formatDuration(Date.now() - started)}); no longer described by the API`);
@@ -180,12 +178,20 @@ async function recycleBin(req: RedisReleaseRequest, deadline: Deadline, started:
   return "destroyed";
 }
 
-/** 4. A subscription not in the recycle bin: the API cannot release it. */
-async function subscription(req: RedisReleaseRequest, s: KvState, deadline: Deadline): Promise<RedisReleaseOutcome> {
-  const { regionId: region, resource, instanceId: id } = req;
+/** 4. Retained, or refused: release protection, or a subscription not in the recycle bin, which the API cannot release. */
+function notReleased(req: RedisReleaseRequest, s: KvState, d: Extract<RedisDecision, { kind: "retain" | "refuse" }>): RedisReleaseOutcome {
+  const { resource, instanceId: id } = req;
+  if (d.kind === "refuse" && d.code === "InstanceReleaseProtection") {
+    throw ReleaseError.refusal(
+      { resource, ids: [id] },
+      "InstanceReleaseProtection",
+      "release protection (InstanceReleaseProtection) is on; nothing was changed.",
+      "set overrideProtection: true (then `pulumi up`) to turn it off right before the release, or turn release protection off in the Tair (Redis) console, then destroy again.",
+    );
+  }
   const end = s.endTime ? Date.parse(s.endTime) : NaN;
   const expiry = s.endTime ?? "an unknown date";
-  const expired = s.status === "Inactive" || (await api.listedAsExpired(region, id, deadline, resource)) === true || (Number.isFinite(end) && end <= Date.now());
+  const expired = d.expired === true;
   const releaseDay = Number.isFinite(end) ? `around ${isoSecond(end + EXPIRED_RELEASE_DAYS * DAY_MS)}` : "30 days after it expired";
   const retain = req.options.onSubscription === "retain";
   if (!expired) {

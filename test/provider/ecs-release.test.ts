@@ -351,7 +351,7 @@ describe("ecs.Instance create, update and read", () => {
   it("creates with one RunInstances call, waits for Running, and records everything delete needs", async () => {
     await env.reset();
     const { id, outs } = await instance.create({ ...LAUNCH, regionId: REGION, tags: { env: "ci" }, instanceName: "web" });
-    expect(outs).toMatchObject({ instanceId: id, regionId: REGION, status: "Running", instanceChargeType: "PostPaid", deletionProtection: false, schemaVersion: 1, force: false, onSubscription: "fail", overrideProtection: false, deleteTimeoutSeconds: 1200, stopTimeoutSeconds: 300 });
+    expect(outs).toMatchObject({ instanceId: id, regionId: REGION, status: "Running", instanceChargeType: "PostPaid", deletionProtection: false, schemaVersion: 2, force: false, onSubscription: "fail", overrideProtection: false, deleteTimeoutSeconds: 1200, stopTimeoutSeconds: 300 });
     const [run] = await env.admin.requests({ action: "RunInstances" });
     expect(run.params).toMatchObject({ RegionId: REGION, Amount: "1", "Tag.1.Key": "env", "Tag.1.Value": "ci", InstanceName: "web" });
     expect(run.params.ClientToken).toMatch(/^[0-9a-f-]{36}$/);

@@ -110,7 +110,7 @@ describe("ecs.Instance through the dynamic-provider process", () => {
   it("creates with RunInstances, keeps __provider in the outputs, and releases on delete (stop, then delete)", async () => {
     const { id, outputs } = await createEcs("web", LAUNCH);
     expect(id).toMatch(/^i-/);
-    expect(outputs).toMatchObject({ instanceId: id, regionId: REGION, status: "Running", instanceChargeType: "PostPaid", schemaVersion: 1, force: false, onSubscription: "fail" });
+    expect(outputs).toMatchObject({ instanceId: id, regionId: REGION, status: "Running", instanceChargeType: "PostPaid", schemaVersion: 2, force: false, onSubscription: "fail" });
     expect(outputs.__provider).toBe(blobs["ecs/instance-provider"]);
     await admin.clearRequests();
     await provider.delete(id, urn(ECS_TYPE, "web"), outputs);
