@@ -112,6 +112,8 @@ export interface PerInstanceResult {
   code?: string;
   message?: string;
   requestId?: string;
+  /** The error as thrown, when the call failed as a whole (it keeps a RAM denial's action). */
+  error?: ReleaseError;
 }
 
 const stopper = new Coalescer<Work, PerInstanceResult>({
@@ -171,13 +173,14 @@ const deleter = new Coalescer<Work, PerInstanceResult>({
   },
 });
 
+/** DeleteInstances with this one id (not DeleteInstance: one RAM action, ecs:DeleteInstances, covers both paths). */
 async function deleteOne(region: string, id: string, flags: { force: boolean; terminateSubscription: boolean }, work: Work): Promise<PerInstanceResult> {
-  const req = new EcsModels.DeleteInstanceRequest({ instanceId: id, ...flags });
+  const req = new EcsModels.DeleteInstancesRequest({ regionId: region, instanceId: [id], ...flags, clientToken: randomUUID() });
   try {
-    const res = await withRetry((rt) => callApi("ecs", region, "DeleteInstance", req, new EcsModels.DeleteInstanceResponse({}), rt), {
+    const res = await withRetry((rt) => callApi("ecs", region, "DeleteInstances", req, new EcsModels.DeleteInstancesResponse({}), rt), {
       deadline: work.deadline,
       catalog: ECS_CATALOG,
-      context: { resource: work.resource, ids: [id], action: "DeleteInstance" },
+      context: { resource: work.resource, ids: [id], action: "DeleteInstances" },
     });
     return { ok: true, requestId: res.body?.requestId };
   } catch (e) {
@@ -187,7 +190,7 @@ async function deleteOne(region: string, id: string, flags: { force: boolean; te
 
 function asResult(e: unknown): PerInstanceResult {
   if (e instanceof GoneFailure) return { ok: true, code: e.failure.code };
-  if (e instanceof ReleaseError) return { ok: false, code: e.code, message: e.message, requestId: e.requestId };
+  if (e instanceof ReleaseError) return { ok: false, code: e.code, message: e.message, requestId: e.requestId, error: e };
   const f = asApiFailure(e);
   return { ok: false, code: f.code, message: f.serviceMessage, requestId: f.requestId };
 }
@@ -304,4 +307,53 @@ export async function untagInstances(region: string, ids: string[], keys: string
     const req = new EcsModels.UntagResourcesRequest({ regionId: region, resourceType: "instance", resourceId: chunk, tagKey: keys });
     await withRetry((rt) => callApi("ecs", region, "UntagResources", req, new EcsModels.UntagResourcesResponse({}), rt), { deadline, catalog: ECS_CATALOG, context: { resource, ids: chunk, action: "UntagResources" } });
   }
+}
+
+// ---- permission checks (DryRun) -------------------------------------------------------------------------
+
+/** The calls of a release whose permission is checked with DryRun=true before anything is changed. */
+export type CheckedAction = "StopInstances" | "DeleteInstances";
+
+/** Wrapped: a Coalescer rejects the callers of a result that is an Error. */
+export interface PermissionCheck {
+  denial: ReleaseError | null;
+}
+
+const checker = new Coalescer<Work, PermissionCheck>({
+  maxBatch: MAX_IDS_PER_CALL,
+  windowMs: WINDOW_MS,
+  async run(key, items) {
+    const [region, action] = key.split("|") as [string, CheckedAction];
+    const ids = [...new Set(items.map((w) => w.id))];
+    const denial = await dryRun(region, action, ids, items);
+    if (!denial || ids.length === 1) return items.map(() => ({ denial }));
+    // A policy may name instances: each is checked alone, so that one denied id does not hold back the others.
+    const single = new Map(await Promise.all(ids.map(async (id) => [id, await dryRun(region, action, [id], items.filter((w) => w.id === id))] as const)));
+    return items.map((w) => ({ denial: single.get(w.id) ?? null }));
+  },
+});
+
+/**
+ * The documented permission check: a DryRun answers DryRunOperation (DRYRUN.SUCCESS for the batch calls) when the
+ * call would be allowed, Forbidden.RAM when not. Only a denial counts here; any other answer (a status the real
+ * call will meet) is left to the release procedure, which knows how to handle it.
+ */
+async function dryRun(region: string, action: CheckedAction, ids: string[], items: Work[]): Promise<ReleaseError | null> {
+  const [req, res] =
+    action === "StopInstances"
+      ? [new EcsModels.StopInstancesRequest({ regionId: region, instanceId: ids, dryRun: true }), new EcsModels.StopInstancesResponse({})]
+      : [new EcsModels.DeleteInstancesRequest({ regionId: region, instanceId: ids, dryRun: true }), new EcsModels.DeleteInstancesResponse({})];
+  try {
+    await withRetry((rt) => callApi("ecs", region, action, req, res, rt), { deadline: batchDeadline(items), catalog: ECS_CATALOG, context: context(items, action) });
+    return null;
+  } catch (e) {
+    if (e instanceof ReleaseError && e.deniedAction) return e;
+    if (e instanceof ReleaseError || e instanceof GoneFailure) return null;
+    throw e;
+  }
+}
+
+/** Per id: the denial of `action`, or null when it is allowed. */
+export function checkPermission(region: string, action: CheckedAction, ids: string[], deadline: Deadline, resource: string): Promise<PermissionCheck>[] {
+  return checker.submitAll(`${region}|${action}`, ids.map((id) => ({ id, deadline, resource })));
 }

@@ -8,8 +8,9 @@
 //   4. success only once the instance is not found any more;
 //   5. a released pay-as-you-go replica set stays in the recycle bin for 7 days: the line says until when. The
 //      API has no call that empties the bin sooner (DestroyInstance only releases expired subscriptions).
-import { ApiFailure, ReleaseError } from "../core/failure";
+import { ApiFailure, journaled, ReleaseError } from "../core/failure";
 import { DeleteOptions } from "../core/options";
+import { Journal } from "../core/permissions";
 import { progress, warn } from "../core/progress";
 import { GoneFailure } from "../core/retry";
 import { Deadline, DeadlineExceeded, formatDuration } from "../core/timing";
@@ -61,7 +62,14 @@ class Settled extends Error {
   }
 }
 
-export async function releaseMongoInstance(req: MongoReleaseRequest): Promise<MongoReleaseOutcome> {
+const UNPROTECT = "release protection turned off (ModifyDBInstanceAttribute)";
+const released = (action: string): string => `released (${action})`;
+
+export function releaseMongoInstance(req: MongoReleaseRequest): Promise<MongoReleaseOutcome> {
+  return journaled((journal) => releaseSteps(req, journal));
+}
+
+async function releaseSteps(req: MongoReleaseRequest, journal: Journal): Promise<MongoReleaseOutcome> {
   const { regionId: region, dbInstanceId: id, resource } = req;
   const deadline = Deadline.seconds(req.options.deleteTimeoutSeconds);
   const c: CallContext = { deadline, resource };
@@ -88,9 +96,11 @@ export async function releaseMongoInstance(req: MongoReleaseRequest): Promise<Mo
       warn(id, `subscription instance not expired (expires ${d.expireTime ?? "an unknown date"}): left running and removed from Pulumi state (onSubscription: "retain"). It is billed until it expires; after expiry Alibaba Cloud locks it and later releases it unless it is renewed.`);
       return "retained";
     default:
-      if (d.action === "DeleteDBInstance") await releasePayAsYouGo(req, d.unprotect, c);
-      else await releaseSubscription(req, s, d.waitForLock, c);
+      journal.plan([...(d.action === "DeleteDBInstance" && d.unprotect ? [UNPROTECT] : []), released(d.action)]);
+      if (d.action === "DeleteDBInstance") await releasePayAsYouGo(req, d.unprotect, c, journal);
+      else await releaseSubscription(req, s, d.waitForLock, c, journal);
   }
+  journal.enter("waiting until the instance is gone (DescribeDBInstances)");
 
   // Polled through DescribeDBInstances, one call for every MongoDB delete in flight in the region.
   const type = s.dbInstanceType ?? "replicate";
@@ -127,11 +137,9 @@ async function reportRecycleBin(req: MongoReleaseRequest, s: DdsInstanceState, c
     progress(id, `not kept in the recycle bin: a standalone instance (${s.dbInstanceClass}) cannot be recovered once released`);
     return;
   }
+  // Not listed, or the list unreadable: the docs still promise 7 days for a released replica set, from about now
+  // (whether the real API lists the bin with DBInstanceStatus=Released is not documented).
   const entry = await api.recycleBinEntry(region, id, c, s.dbInstanceType);
-  if (entry === null) {
-    progress(id, "not in the recycle bin: it cannot be recovered");
-    return;
-  }
   const entered = entry?.destroyTime ? Date.parse(entry.destroyTime) : NaN;
   const until = Number.isFinite(entered) ? isoSecond(entered + RECYCLE_BIN_DAYS * DAY_MS) : `about ${isoSecond(Date.now() + RECYCLE_BIN_DAYS * DAY_MS)}`;
   progress(
@@ -161,23 +169,27 @@ function refusal(req: MongoReleaseRequest, s: DdsInstanceState, code: "InstanceR
   );
 }
 
-async function releasePayAsYouGo(req: MongoReleaseRequest, unprotect: boolean, c: CallContext): Promise<void> {
+async function releasePayAsYouGo(req: MongoReleaseRequest, unprotect: boolean, c: CallContext, journal: Journal): Promise<void> {
   const { regionId: region, dbInstanceId: id } = req;
   if (unprotect) {
+    journal.enter("turning release protection off (ModifyDBInstanceAttribute)");
     try {
       await api.modifyAttribute(region, id, { releaseProtection: false }, c);
     } catch (e) {
       if (e instanceof GoneFailure) return;
       throw e;
     }
+    journal.did(UNPROTECT);
     progress(id, "release protection turned off (overrideProtection)");
   }
   progress(id, "releasing (DeleteDBInstance)");
+  journal.enter("releasing (DeleteDBInstance)");
   await requestRelease(req, "DeleteDBInstance", (extras) => api.deleteInstance(region, id, c, extras), c);
+  journal.did(released("DeleteDBInstance"));
 }
 
 /** An expired subscription: wait for the expiry lock if it is not on yet, then DestroyInstance. */
-async function releaseSubscription(req: MongoReleaseRequest, s: DdsInstanceState, waitForLock: boolean, c: CallContext): Promise<"requested"> {
+async function releaseSubscription(req: MongoReleaseRequest, s: DdsInstanceState, waitForLock: boolean, c: CallContext, journal: Journal): Promise<"requested"> {
   const { regionId: region, dbInstanceId: id, resource } = req;
   if (waitForLock) {
     progress(id, `subscription expired${s.expireTime ? ` at ${s.expireTime}` : ""} but not locked yet (LockMode ${s.lockMode}); waiting for the expiry lock (LockMode ${EXPIRY_LOCK}) that DestroyInstance requires`);
@@ -204,7 +216,9 @@ async function releaseSubscription(req: MongoReleaseRequest, s: DdsInstanceState
     if (locked === null || locked.status === "Deleting") return "requested";
   }
   progress(id, "expired and locked; releasing (DestroyInstance)");
+  journal.enter("releasing (DestroyInstance)");
   await requestRelease(req, "DestroyInstance", (extras) => api.destroyInstance(region, id, c, extras), c);
+  journal.did(released("DestroyInstance"));
   return "requested";
 }
 

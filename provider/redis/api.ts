@@ -148,7 +148,9 @@ export async function listedAsExpired(region: string, id: string, deadline: Dead
       deadline, catalog: KV_CATALOG, context: ctx(resource, id, "DescribeInstances"),
     });
     return (res.body?.instances?.KVStoreInstance ?? []).some((i) => i.instanceId === id);
-  } catch {
+  } catch (e) {
+    // A denial is told (the release decision depends on it); anything else leaves the answer unknown.
+    if (e instanceof ReleaseError && e.deniedAction) throw e;
     return undefined;
   }
 }

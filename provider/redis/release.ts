@@ -6,8 +6,9 @@
 //      DestroyInstance deletes it and its backups permanently, and we wait until it is gone;
 //   4. subscription: the API cannot release it before expiry, so fail with the choices, or retain; an expired
 //      one is released into the bin by the service on day 31 after expiry, and then handled as in 3.
-import { ReleaseError } from "../core/failure";
+import { journaled, ReleaseError } from "../core/failure";
 import { DeleteOptions } from "../core/options";
+import { Journal } from "../core/permissions";
 import { progress, warn } from "../core/progress";
 import { backoffDelay } from "../core/retry";
 import { Deadline, formatDuration, sleep, timeScale } from "../core/timing";
@@ -48,7 +49,15 @@ const POLL = { minDelayMs: 2000, maxDelayMs: 8000 };
 
 const isoSecond = (ms: number): string => new Date(ms).toISOString().slice(0, 19) + "Z";
 
-export async function releaseRedisInstance(req: RedisReleaseRequest): Promise<RedisReleaseOutcome> {
+const UNPROTECT = "release protection turned off (ModifyInstanceAttribute)";
+const INTO_BIN = "released into the recycle bin (DeleteInstance)";
+const PURGE = "destroyed in the recycle bin with its backups (DestroyInstance)";
+
+export function releaseRedisInstance(req: RedisReleaseRequest): Promise<RedisReleaseOutcome> {
+  return journaled((journal) => releaseSteps(req, journal));
+}
+
+async function releaseSteps(req: RedisReleaseRequest, journal: Journal): Promise<RedisReleaseOutcome> {
   const deadline = Deadline.seconds(req.options.deleteTimeoutSeconds);
   const { regionId: region, resource, instanceId: id } = req;
   const started = Date.now();
@@ -61,13 +70,15 @@ export async function releaseRedisInstance(req: RedisReleaseRequest): Promise<Re
   const listedExpired = s && s.chargeType === "PrePaid" && s.status !== RELEASED ? await api.listedAsExpired(region, id, deadline, resource) : undefined;
   // What to do is decided from these answers alone (decision.ts, which `alicloud-release plan` reports).
   const d = decideRedisRelease(s, req.options, listedExpired);
+  const purge = req.options.purgeRecycleBin ? [PURGE] : [];
   switch (d.kind) {
     case "gone":
       progress(id, "already gone (DescribeInstanceAttribute: InvalidInstanceId.NotFound)");
       return "already-gone";
     case "in-recycle-bin":
       progress(id, "already released: it is in the recycle bin");
-      return recycleBin(req, deadline, started, s);
+      journal.plan(purge);
+      return recycleBin(req, deadline, started, journal, s);
     case "retain":
     case "refuse":
       // 4. A subscription (or release protection): decided before anything is changed.
@@ -75,20 +86,25 @@ export async function releaseRedisInstance(req: RedisReleaseRequest): Promise<Re
   }
 
   // 2. Pay-as-you-go.
+  journal.plan([...(d.unprotect ? [UNPROTECT] : []), INTO_BIN, ...purge]);
   if (d.unprotect) {
+    journal.enter("turning release protection off (ModifyInstanceAttribute)");
     await api.modifyAttributes(region, id, { releaseProtection: false }, deadline, resource);
+    journal.did(UNPROTECT);
     progress(id, "release protection turned off (overrideProtection)");
   }
+  journal.enter("releasing into the recycle bin (DeleteInstance)");
   const inBin = await releaseIntoBin(req, s!, deadline);
+  journal.did(INTO_BIN);
   if (!inBin) {
     // The service no longer describes it: the recycle bin may be hidden from DescribeInstanceAttribute.
     progress(id, `released (${formatDuration(Date.now() - started)}); no longer described by the API`);
-    if (req.options.purgeRecycleBin) return recycleBin(req, deadline, started);
+    if (req.options.purgeRecycleBin) return recycleBin(req, deadline, started, journal);
     progress(id, `the recycle bin keeps it, recoverable, until about ${isoSecond(Date.now() + RECYCLE_BIN_DAYS * DAY_MS)}`);
     return "in-recycle-bin";
   }
   progress(id, `released into the recycle bin (${formatDuration(Date.now() - started)})`);
-  return recycleBin(req, deadline, started, inBin);
+  return recycleBin(req, deadline, started, journal, inBin);
 }
 
 /** DeleteInstance, retried while the instance changes state by itself; then wait until it is Released. */
@@ -148,7 +164,7 @@ async function waitForBin(req: RedisReleaseRequest, deadline: Deadline, budgetMs
 }
 
 /** 3. Keep the recycle-bin entry (default) or destroy it and its backups. `seen`: the last state polled, if any. */
-async function recycleBin(req: RedisReleaseRequest, deadline: Deadline, started: number, seen?: KvState | null): Promise<RedisReleaseOutcome> {
+async function recycleBin(req: RedisReleaseRequest, deadline: Deadline, started: number, journal: Journal, seen?: KvState | null): Promise<RedisReleaseOutcome> {
   const { regionId: region, resource, instanceId: id } = req;
   if (!req.options.purgeRecycleBin) {
     // The poll that saw it in the bin (DescribeInstances) already said when it entered.
@@ -163,7 +179,9 @@ async function recycleBin(req: RedisReleaseRequest, deadline: Deadline, started:
     return "in-recycle-bin";
   }
   progress(id, "destroying it in the recycle bin (DestroyInstance): the instance and its backups are deleted permanently");
+  journal.enter("destroying the recycle-bin entry (DestroyInstance)");
   await api.destroyInstance(region, id, deadline, resource);
+  journal.did(PURGE);
   await waitFor({
     deadline,
     phase: "destroyed (gone from the recycle bin)",
