@@ -17,7 +17,7 @@ import * as api from "./api";
 import { CallContext, DdsInstanceState, Gone, isGone } from "./api";
 import { releaseMongoInstance } from "./release";
 import { ParamTable, tableFailures, toWire } from "../core/param-table";
-import { ownershipTags } from "../core/ownership";
+import { EXPIRES_AT_TAG_KEY, ownershipTags } from "../core/ownership";
 import { isEmptyChange, tagChange, tagFailures, userTags } from "../core/tags";
 import { CREATE_DB_INSTANCE, CREATE_SHARDING_DB_INSTANCE } from "./params";
 
@@ -376,6 +376,17 @@ async function del(id: string, outs: Inputs): Promise<void> {
     read,
     update,
     delete: del,
+    // No auto-release in the DDS API: the expiry is the pulumi:expires-at tag, which `alicloud-release sweep --expired` acts on.
+    timeToLive: {
+      async apply(id, outs, ends) {
+        const dbId = typeof outs.dbInstanceId === "string" && outs.dbInstanceId ? outs.dbInstanceId : id;
+        const region = typeof outs.regionId === "string" && outs.regionId ? outs.regionId : resolveRegion();
+        await checkCredentials();
+        const c = { deadline: Deadline.seconds(CREATE_TIMEOUT_SECONDS), resource: v.kind };
+        if (ends) await api.tagResources(region, dbId, { [EXPIRES_AT_TAG_KEY]: ends }, c);
+        else await api.untagResources(region, dbId, [EXPIRES_AT_TAG_KEY], c);
+      },
+    },
   };
 }
 

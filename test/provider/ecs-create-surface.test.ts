@@ -2,12 +2,13 @@
 // names changed in place (no RunInstances, no release, same id), the image change named as the replacement,
 // refresh showing drift, and bad input refused before anything is created. Real SDK, emulator over HTTP.
 import * as Ecs from "@alicloud/ecs20140526";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { OWNERSHIP_TAG_KEYS } from "../../provider/core/ownership";
 import * as instance from "../../provider/ecs/instance-provider";
 import * as instanceSet from "../../provider/ecs/instance-set-provider";
 import { calls, useEmulatorForProvider } from "../support/provider-env";
-import { defaultSecurityGroupId, defaultVpcId, defaultVSwitchId } from "../support/network";
+import { defaultSecurityGroupId, defaultVSwitchId } from "../support/network";
+import { secondSecurityGroup } from "../support/second-group";
 import { ecsClient } from "../support/sdk";
 
 const env = useEmulatorForProvider({ "ecs.pending": 1, "ecs.starting": 1 });
@@ -17,8 +18,7 @@ const APP = {
   imageId: "ubuntu_22_04_x64",
   instanceType: "ecs.g7.large",
   vSwitchId: defaultVSwitchId(),
-  // The second group is made after every reset (instance creates check that their groups exist).
-  securityGroupIds: [defaultSecurityGroupId(), ""],
+  securityGroupIds: [defaultSecurityGroupId(), "sg-app-second"] as string[],
   systemDisk: { category: "cloud_essd", size: 100, performanceLevel: "PL1" },
   dataDisk: [{ category: "cloud_essd", size: 200, deleteWithInstance: true, encrypted: true }],
   keyPairName: "ci",
@@ -33,21 +33,16 @@ const APP = {
   ownership: { project: "shop", stack: "ci-42", name: "app" },
 };
 
-/** A fresh emulator with a second security group in the default VPC, named in APP. */
-let SECOND = "";
-async function reset(): Promise<void> {
-  await env.reset();
-  SECOND = (await ecsClient(env.emu.url).createSecurityGroup(new Ecs.CreateSecurityGroupRequest({ regionId: "cn-hangzhou", vpcId: defaultVpcId() }))).body!.securityGroupId!;
-  APP.securityGroupIds[1] = SECOND;
-  await env.admin.clearRequests();
-}
+beforeAll(async () => {
+  APP.securityGroupIds[1] = await secondSecurityGroup(env.emu.url);
+});
 
 const params = async (action: string) => (await env.admin.requests({ product: "ecs", action })).map((r) => r.params);
 const changes = async () => calls(await env.admin.requests({ product: "ecs" })).filter((c) => !c.startsWith("Describe"));
 
 describe("ecs.Instance: the whole RunInstances surface", () => {
   it("sends every parameter under its wire name, tags with the ownership tags, and keeps the password out of outputs and lines", async () => {
-    await reset();
+    await env.reset();
     const { id, outs } = await instance.create(APP);
     const [p] = await params("RunInstances");
     expect(p).toMatchObject({
@@ -55,7 +50,7 @@ describe("ecs.Instance: the whole RunInstances surface", () => {
       InstanceType: "ecs.g7.large",
       VSwitchId: defaultVSwitchId(),
       "SecurityGroupIds.1": defaultSecurityGroupId(),
-      "SecurityGroupIds.2": SECOND,
+      "SecurityGroupIds.2": APP.securityGroupIds[1],
       "SystemDisk.Category": "cloud_essd",
       "SystemDisk.Size": "100",
       "SystemDisk.PerformanceLevel": "PL1",
@@ -84,16 +79,16 @@ describe("ecs.Instance: the whole RunInstances surface", () => {
   });
 
   it("accepts the size as a string too, as the SDK types it, and sends the same", async () => {
-    await reset();
+    await env.reset();
     const failures = (await instance.check({}, { ...APP, systemDisk: { category: "cloud_essd", size: "100" } })).failures;
     expect(failures).toEqual([]);
   });
 
   it("a set sends the parameters once per RunInstances call with its Amount", async () => {
-    await reset();
+    await env.reset();
     const { id, outs } = await instanceSet.create({ ...APP, amount: 2, password: undefined });
     const [p] = await params("RunInstances");
-    expect(p).toMatchObject({ Amount: "2", "DataDisk.1.Size": "200", "SecurityGroupIds.2": SECOND });
+    expect(p).toMatchObject({ Amount: "2", "DataDisk.1.Size": "200", "SecurityGroupIds.2": APP.securityGroupIds[1] });
     expect((outs!.instanceIds as string[]).length).toBe(2);
     await instanceSet.delete(id, outs!);
   });
@@ -101,7 +96,7 @@ describe("ecs.Instance: the whole RunInstances surface", () => {
 
 describe("ecs.Instance: updates in place and replacements", () => {
   it("changes tags with TagResources / UntagResources and names with ModifyInstanceAttribute: no RunInstances, no release, same id", async () => {
-    await reset();
+    await env.reset();
     const made = await instance.create(APP);
     await env.admin.clearRequests();
     const news = { ...APP, tags: { env: "prod", owner: "ops" }, instanceName: "app-renamed", hostName: "app-2", description: "renamed" };
@@ -133,7 +128,7 @@ describe("ecs.Instance: updates in place and replacements", () => {
   });
 
   it("refresh shows what changed outside Pulumi, and an instance released outside it reads as gone", async () => {
-    await reset();
+    await env.reset();
     const made = await instance.create({ ...APP, password: undefined });
     const ecs = ecsClient(env.emu.url);
     await ecs.modifyInstanceAttribute(new Ecs.ModifyInstanceAttributeRequest({ instanceId: made.id, instanceName: "renamed-in-console", description: "console" }));
@@ -159,7 +154,7 @@ describe("ecs.Instance: bad input is refused before anything is created", () => 
     ["a parameter RunInstances does not have", { systemDisk: { category: "cloud_essd", sizeGb: 40 } }, "systemDisk.sizeGb", /^systemDisk.sizeGb is not a parameter of this call$/],
     ["one and several security groups", { securityGroupId: defaultSecurityGroupId() }, "securityGroupIds", /not both/],
   ])("%s", async (_what, change, property, reason) => {
-    await reset();
+    await env.reset();
     const { failures } = await instance.check({}, { ...APP, ...change });
     expect(failures).toContainEqual({ property, reason: expect.stringMatching(reason) });
     expect(JSON.stringify(failures)).not.toContain(PASSWORD);
