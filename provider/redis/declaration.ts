@@ -27,6 +27,7 @@ async function applyTags(region: string, id: string, c: TagChange, deadline: Dea
 }
 
 export function redisKind(v: RedisVariant): KindDeclaration {
+let replaceKeys: string[] | undefined;
 async function adopt(region: string, inputs: Inputs, deadline: Deadline): Promise<CreateOutcome> {
   const id = inputs.instanceId as string;
   const s = await api.describe(region, id, deadline, v.kind);
@@ -97,7 +98,10 @@ async function createNew(region: string, inputs: Inputs): Promise<CreateOutcome>
   schemaVersion: SCHEMA_VERSION,
   adoptKey: "instanceId",
   check: (news) => checkInputs(news, v),
-  replaceKeys: replaceInputs(v),
+  // Read from the SDK's request model: computed on first use, so loading the module loads no SDK.
+  get replaceKeys() {
+    return (replaceKeys ??= replaceInputs(v));
+  },
   defaults: { chargeType: "PostPaid", releaseProtection: false },
   updateKeys: UPDATE_INPUTS,
   deleteOptions: (o) => {
