@@ -151,7 +151,7 @@ new ecs.Instance("web", { regionId: "${REGION}", ...${JSON.stringify(LAUNCH)} })
 describe("plan: what destroy will do, resource by resource", () => {
   it("predicts the example stack's destroy with describe calls and dry runs only", async () => {
     const cwd = program("ephemeral-env", fs.readFileSync(path.join(repoRoot, "examples/ephemeral-env/index.js"), "utf8"));
-    const config = { "alicloud:region": REGION, vSwitchId: defaultVSwitchId(), securityGroupId: defaultSecurityGroupId(), zoneId: `${REGION}-h`, workerCount: "3", overrideProtection: "false" };
+    const config = { "alicloud:region": REGION, vSwitchId: defaultVSwitchId(`${REGION}-h`), securityGroupId: defaultSecurityGroupId(), zoneId: `${REGION}-h`, workerCount: "3", overrideProtection: "false" };
     const o = engine(cwd, "dev", { config, secrets: { redisPassword: "Plan-Redis-Pw-1" } });
     const created = await up(o);
     expect(created.ok, [created.error, ...created.failures.map((f) => f.message)].join("\n")).toBe(true);
