@@ -19,6 +19,7 @@ import { killTree, trackChild } from "../../test/support/harness-proc";
 import { repoRoot } from "../../test/support/pulumi-harness";
 import { destroy as localDestroy, up as localUp } from "../local-engine";
 import { buildIfStale, installExample, verifyBlob } from "./example-install";
+import { networkDeleteStats } from "./network-deletes";
 
 // 0.01: a 300 s creation takes 3 s. The overrides keep the slowest waits short: creation of the databases and the
 // expiry lock of the subscription MongoDB instance, which the provider waits for before DestroyInstance.
@@ -26,7 +27,7 @@ const TIME_SCALE = 0.01;
 const DURATIONS = { "dds.creating": 60, "kv.creating": 60, "dds.lockAfterExpiry": 120 };
 const STACK = "npm-start";
 const PARALLEL = 8;
-const PROJECT_CONFIG = { vSwitchId: "vsw-bp1ephemeral", securityGroupId: "sg-bp1ephemeral", zoneId: "cn-hangzhou-h", workerCount: "12" };
+const PROJECT_CONFIG = { workerCount: "12" };
 const REGION = "cn-hangzhou";
 
 interface PhaseResult {
@@ -182,6 +183,19 @@ function resourceLines(r: ResourceReport, log: RequestLogEntry[], after: AdminIn
   return lines;
 }
 
+/** The emulator's clock (virtual time), to measure destroy in the time the cloud would take. */
+async function emulatorTime(url: string): Promise<string> {
+  return ((await (await fetch(`${url}/_emulator/health`)).json()) as { time: string }).time;
+}
+
+/** Network resources the stack created that the emulator still holds (its default network excluded). */
+async function leftoverNetwork(url: string): Promise<string[]> {
+  const res = await fetch(`${url}/_emulator/network?default=false`);
+  if (!res.ok) throw new Error(`GET /_emulator/network answered ${res.status}`);
+  const view = (await res.json()) as Record<"vpcs" | "vSwitches" | "securityGroups", { id?: string; VpcId?: string; VSwitchId?: string; SecurityGroupId?: string }[]>;
+  return [...(view.vpcs ?? []), ...(view.vSwitches ?? []), ...(view.securityGroups ?? [])].map((r) => r.id ?? r.VpcId ?? r.VSwitchId ?? r.SecurityGroupId ?? "?");
+}
+
 function parseArgs(argv: string[]): { engine?: "local" | "pulumi" } {
   const i = argv.indexOf("--engine");
   if (i < 0) return {};
@@ -245,9 +259,12 @@ export async function main(argv: string[]): Promise<number> {
     });
     write(`\nexpired through the emulator admin API: ${prepaid.map((i) => `${i.id} (${i.product})`).join(", ") || "nothing"}\n\npulumi destroy:\n`);
     await admin.clearRequests();
+    const destroyStart = await emulatorTime(emulator.url);
     const destroyed = await timed("destroy", () => engine.destroy());
     const log = await admin.requests();
     const after = await admin.instances();
+    const net = networkDeleteStats(log, destroyStart);
+    const networkLeft = await leftoverNetwork(emulator.url);
     const report = buildTeardownReport(destroyed.events, destroyed.left);
 
     write("\nPer resource (destroy):\n");
@@ -255,8 +272,9 @@ export async function main(argv: string[]): Promise<number> {
     if (destroyed.error && !report.resources.some((r) => r.error)) write(`  destroy error: ${destroyed.error}\n`);
 
     const byProduct = (p: AdminInstance["product"]): number => after.filter((i) => i.product === p).length;
-    const everythingReleased = after.length === 0;
-    const ok = up.ok && report.ok && everythingReleased && !secretCheck.startsWith("FAILED");
+    const everythingReleased = after.length === 0 && networkLeft.length === 0;
+    const networkFirstTry = net.deletes.length > 0 && net.firstCallOk === net.deletes.length && net.dependencyViolations === 0;
+    const ok = up.ok && report.ok && everythingReleased && networkFirstTry && !secretCheck.startsWith("FAILED");
     timings.push(["total", Date.now() - started]);
     write(
       [
@@ -266,8 +284,11 @@ export async function main(argv: string[]): Promise<number> {
         `  up:       ${up.ok ? "ok" : "FAILED"}, ${created} resources`,
         `  destroy:  ${report.deleted} deleted, ${report.failed} failed, ${report.notAttempted} not attempted; ${log.length} API calls`,
         `  state:    ${secretCheck}`,
-        `  emulator: ${byProduct("ecs")} ECS, ${byProduct("dds")} MongoDB, ${byProduct("r-kvstore")} Redis instances left` +
-          (everythingReleased ? " — everything was released" : ` — NOT released: ${after.map((i) => `${i.id} ${i.status}`).join(", ")}`),
+        `  emulator: ${byProduct("ecs")} ECS, ${byProduct("dds")} MongoDB, ${byProduct("r-kvstore")} Redis instances, ${networkLeft.length} network resources left` +
+          (everythingReleased ? " — everything was released" : ` — NOT released: ${[...after.map((i) => `${i.id} ${i.status}`), ...networkLeft].join(", ")}`),
+        `  network:  ${net.firstCallOk} of ${net.deletes.length} network deletes (vSwitch, security group, VPC) succeeded on the first call; ` +
+          `${net.dependencyViolations} DependencyViolation answers, ${net.retries} retries` +
+          (net.vpcGoneAfterS === undefined ? "" : `; the VPC was gone ${net.vpcGoneAfterS} s (emulator time) after destroy started`),
         `  timings:  ${timings.map(([l, ms, note]) => `${l} ${secs(ms)}${note ? ` (${note})` : ""}`).join(", ")}`,
         "",
         ok ? "OK: everything the stack created was released.\n" : "FAILED: see above.\n",
