@@ -80,9 +80,10 @@ interface RawResource {
 
 /** The `deployment` of `pulumi stack export` ({version, deployment: {manifest, resources}}), or the deployment itself. */
 export function snapshotFromDeployment(doc: unknown, expect: { project?: string; stack?: string }, source: string): StackSnapshot {
-  const top = doc as { deployment?: { resources?: unknown }; resources?: unknown } | null;
+  const top = doc as { deployment?: { resources?: unknown; manifest?: unknown }; resources?: unknown; manifest?: unknown } | null;
   const deployment = top && typeof top === "object" && top.deployment && typeof top.deployment === "object" ? top.deployment : top;
-  const raw = deployment?.resources ?? [];
+  // A deployment has a manifest; an empty stack's export has no resources list at all.
+  const raw = deployment?.resources ?? (deployment?.manifest ? [] : undefined);
   if (!deployment || typeof deployment !== "object" || !Array.isArray(raw)) {
     throw new UsageError(`${source} is not a \`pulumi stack export\` file: it has no deployment.resources list`);
   }

@@ -12,6 +12,7 @@ import { buildTeardownReport } from "../../provider/automation/report";
 import { destroy, up, type EngineOptions, type EngineResult, type LocalEngineEvent, type StateFile } from "../../tools/local-engine";
 import { Crypter } from "../../tools/local-engine/secrets";
 import { killTree, makeTempDir, run, trackChild } from "../support/harness-proc";
+import { emulatorEnv, writeProgram } from "../support/programs";
 import { cleanupHarness, createProject, harnessTimings, packDirectory, packPackage, repoRoot, type Project } from "../support/pulumi-harness";
 
 const TIME_SCALE = 0.01;
@@ -27,27 +28,9 @@ let project: Project;
 let tarball: string;
 const timings: string[] = [];
 
-function providerEnv(extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    ALICLOUD_RELEASE_ENDPOINT: emu.url,
-    ALIBABA_CLOUD_ACCESS_KEY_ID: "emulator",
-    ALIBABA_CLOUD_ACCESS_KEY_SECRET: "emulator-secret",
-    ALIBABA_CLOUD_REGION_ID: "",
-    ALICLOUD_RELEASE_TIME_SCALE: String(TIME_SCALE),
-    ALIBABA_CLOUD_ECS_METADATA_DISABLED: "true",
-    PULUMI_CONFIG_PASSPHRASE: PASSPHRASE,
-    ...extra,
-  };
-}
+const providerEnv = (extra: Record<string, string> = {}): Record<string, string> => emulatorEnv(emu.url, TIME_SCALE, PASSPHRASE, extra);
 
-/** A Pulumi project inside the installed project, so that its program resolves the installed packages. */
-function program(name: string, source: string): string {
-  const dir = path.join(project.dir, "programs", name);
-  fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, "Pulumi.yaml"), `name: ${name}\nruntime: nodejs\n`);
-  fs.writeFileSync(path.join(dir, "index.js"), source);
-  return dir;
-}
+const program = (name: string, source: string): string => writeProgram(project.dir, name, source);
 
 function options(cwd: string, stack: string, extra: Partial<EngineOptions> = {}): EngineOptions {
   return {
