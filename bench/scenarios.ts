@@ -74,7 +74,7 @@ async function transportRetry<T>(f: () => Promise<T>): Promise<T> {
   }
 }
 
-const LAUNCH = { imageId: "ubuntu_22_04_x64_20G_alibase_20240101.vhd", instanceType: "ecs.g7.large", vSwitchId: "vsw-bp1bench", securityGroupId: "sg-bp1bench" };
+const LAUNCH = { imageId: "ubuntu_22_04_x64_20G_alibase_20240101.vhd", instanceType: "ecs.g7.large", vSwitchId: "vsw-default-cn-hangzhou-b", securityGroupId: "sg-default-cn-hangzhou" };
 
 async function runInstances(url: string, count: number): Promise<string[]> {
   const ids: string[] = [];
@@ -93,7 +93,7 @@ async function runInstances(url: string, count: number): Promise<string[]> {
 async function createMongo(url: string, count: number): Promise<string[]> {
   return Promise.all(
     Array.from({ length: count }, async () => {
-      const query = { RegionId: REGION, DBInstanceClass: "dds.mongo.mid", DBInstanceStorage: 20, EngineVersion: "6.0", ChargeType: "PostPaid", VpcId: "vpc-bp1bench", VSwitchId: "vsw-bp1bench", ClientToken: randomUUID() };
+      const query = { RegionId: REGION, DBInstanceClass: "dds.mongo.mid", DBInstanceStorage: 20, EngineVersion: "6.0", ChargeType: "PostPaid", VpcId: "vpc-default-cn-hangzhou", VSwitchId: "vsw-default-cn-hangzhou-h", ClientToken: randomUUID() };
       const body = await transportRetry(() => dds(url, REGION).call("CreateDBInstance", query));
       return String(body.DBInstanceId);
     }),
@@ -103,7 +103,7 @@ async function createMongo(url: string, count: number): Promise<string[]> {
 async function createRedis(url: string, count: number): Promise<string[]> {
   return Promise.all(
     Array.from({ length: count }, async () => {
-      const req = new KvSdk.CreateInstanceRequest({ regionId: REGION, instanceClass: "redis.master.small.default", chargeType: "PostPaid", vpcId: "vpc-bp1bench", vSwitchId: "vsw-bp1bench", token: randomUUID() });
+      const req = new KvSdk.CreateInstanceRequest({ regionId: REGION, instanceClass: "redis.master.small.default", chargeType: "PostPaid", vpcId: "vpc-default-cn-hangzhou", vSwitchId: "vsw-default-cn-hangzhou-h", token: randomUUID() });
       const res = await transportRetry(() => kv(url, REGION).createInstance(req));
       return res.body!.instanceId!;
     }),

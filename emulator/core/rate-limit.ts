@@ -11,7 +11,7 @@ export class RateLimiter {
 
   set(limits: Record<string, number>): void {
     for (const [key, qps] of Object.entries(limits)) {
-      if (!/^(ecs|dds|r-kvstore|\*):(\*|[A-Za-z]+)$/.test(key)) throw new Error(`rate-limit key "${key}" must look like "ecs:DescribeInstances" (or "ecs:*")`);
+      if (!/^(ecs|dds|r-kvstore|vpc|\*):(\*|[A-Za-z]+)$/.test(key)) throw new Error(`rate-limit key "${key}" must look like "ecs:DescribeInstances" (or "ecs:*")`);
       if (!(typeof qps === "number" && qps > 0 && Number.isFinite(qps))) throw new Error(`rate limit for ${key} must be a positive number of requests per second`);
     }
     this.limits = new Map(Object.entries(limits));

@@ -6,6 +6,7 @@ import { Instance } from "../core/store";
 import { DDS_ERRORS } from "./errors";
 import { lockModeOf, scheduleCreated, scheduleExpiryLock, startRelease } from "./lifecycle";
 import { attrsOf, DdsAttrs, renderInstance } from "./render";
+import { networkOf } from "../vpc/placement";
 
 const ENGINE_VERSIONS = ["8.0", "7.0", "6.0", "5.0", "4.4", "4.2", "4.0"] as const;
 const STORAGE_TYPES = ["cloud_essd1", "cloud_essd2", "cloud_essd3", "cloud_auto", "local_ssd"] as const;
@@ -73,6 +74,7 @@ const createDBInstance: ActionHandler = (ctx) => {
   // Release protection only applies to pay-as-you-go instances (ModifyDBInstanceAttribute doc).
   if (releaseProtection && chargeType === "PrePaid") throw error("ChargeTypeViolation");
   checkPassword(params.string("AccountPassword"));
+  const net = networkOf(ctx, regionId, { vSwitchId: params.string("VSwitchId"), zoneId: params.string("ZoneId"), vpcId: params.string("VpcId") });
 
   return ctx.tokens.run("dds:CreateDBInstance", params.string("ClientToken"), fingerprintParams(params.raw), "ClientToken", () => {
     const now = clock.now();
@@ -83,7 +85,7 @@ const createDBInstance: ActionHandler = (ctx) => {
       DBInstanceStorage: storage,
       EngineVersion: engineVersion,
       StorageType: storageType,
-      ZoneId: params.string("ZoneId") ?? `${regionId}-h`,
+      ZoneId: net.zoneId ?? `${regionId}-h`,
       NetworkType: networkType,
       ReplicationFactor: replicationFactor,
       LockMode: "Unlock",
@@ -91,8 +93,7 @@ const createDBInstance: ActionHandler = (ctx) => {
       CreationTime: clock.iso(now, "second"),
       OrderId: String(Math.floor(2e14 + Math.random() * 7e14)),
     };
-    const vpcId = params.string("VpcId");
-    const vSwitchId = params.string("VSwitchId");
+    const { vpcId, vSwitchId } = net;
     if (vpcId !== undefined) attrs.VPCId = vpcId;
     if (vSwitchId !== undefined) attrs.VSwitchId = vSwitchId;
     const instance = store.add({

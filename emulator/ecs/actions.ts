@@ -10,6 +10,8 @@ import {
   ReleaseOptions, scheduleExpiry, start, STATUSES, STOPPED_MODES, StopOptions,
 } from "./model";
 import { renderInstance } from "./render";
+import { SECURITY_GROUP_ACTIONS } from "./security-groups";
+import { networkOf } from "../vpc/placement";
 import { parseAutoReleaseTime, setAutoRelease } from "./auto-release";
 
 const DP_POSTPAID_ONLY = "DeletionProtection is only supported for pay-as-you-go instances.";
@@ -134,6 +136,7 @@ const RunInstances: ActionHandler = (ctx) => {
   const vSwitchId = p.required("VSwitchId");
   const securityGroupIds = p.has("SecurityGroupId") ? [p.required("SecurityGroupId")] : p.repeatList("SecurityGroupIds", 16);
   if (securityGroupIds.length === 0) throw missing("SecurityGroupId");
+  const net = networkOf(ctx, regionId, { vSwitchId, zoneId: p.string("ZoneId"), securityGroupIds });
   const amount = p.int("Amount", [1, 100]) ?? 1;
   const minAmount = p.int("MinAmount");
   if (minAmount !== undefined && (minAmount < 1 || minAmount > amount)) throw ecsError("InvalidMinAmount.Malformed");
@@ -157,10 +160,9 @@ const RunInstances: ActionHandler = (ctx) => {
         Description: p.string("Description") ?? "",
         ImageId: imageId,
         InstanceType: instanceType,
-        ZoneId: p.string("ZoneId") ?? `${regionId}-b`,
+        ZoneId: net.zoneId as string,
         VSwitchId: vSwitchId,
-        // No VPC model: the vSwitch's VPC gets a stable id derived from the vSwitch id.
-        VpcId: `vpc-${vSwitchId.replace(/^vsw-/, "")}`,
+        VpcId: net.vpcId as string,
         SecurityGroupIds: securityGroupIds,
         Tags: tags,
         DeletionProtection: deletionProtection,
@@ -415,4 +417,5 @@ export const ECS_ACTIONS: Record<string, ActionHandler> = {
   DeleteInstances,
   ModifyInstanceAttribute,
   ModifyInstanceChargeType,
+  ...SECURITY_GROUP_ACTIONS,
 };

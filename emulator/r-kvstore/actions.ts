@@ -6,6 +6,7 @@ import { Instance } from "../core/store";
 import { KV_ERRORS } from "./errors";
 import { inRecycleBin, KvAttrs, kvAttrs, scheduleCreated, scheduleDestroy, scheduleExpiry, scheduleRelease } from "./lifecycle";
 import { renderAttribute, renderListItem } from "./render";
+import { networkOf } from "../vpc/placement";
 
 const fail = (code: string): ApiError => errorFrom(KV_ERRORS, code);
 
@@ -103,6 +104,7 @@ const createInstance: ActionHandler = (ctx) => {
   const instanceName = instanceNameParam(ctx, "InstanceName") ?? "";
   const tags = p.tags(20);
   // Password is accepted and never kept, returned or logged (only hashed into the Token fingerprint).
+  const net = networkOf(ctx, regionId, { vSwitchId: p.string("VSwitchId"), zoneId: p.string("ZoneId"), vpcId: p.string("VpcId") });
   if (p.bool("DryRun")) throw fail("DryRunOperation");
 
   const instanceClass = classParam ?? classOfCapacity(capacityParam!);
@@ -129,9 +131,9 @@ const createInstance: ActionHandler = (ctx) => {
       PrivateIp: `172.16.${randomInt(0, 256)}.${randomInt(1, 255)}`,
       UserName: id,
       NetworkType: networkType,
-      ZoneId: p.string("ZoneId") ?? `${regionId}-h`,
-      VpcId: p.string("VpcId") ?? "",
-      VSwitchId: p.string("VSwitchId") ?? "",
+      ZoneId: net.zoneId ?? `${regionId}-h`,
+      VpcId: net.vpcId ?? "",
+      VSwitchId: net.vSwitchId ?? "",
       GlobalInstanceId: p.string("GlobalInstanceId") ?? "",
       InstanceReleaseProtection: false,
       Tags: tags,

@@ -97,8 +97,8 @@ export function checkInputs(news: Inputs): CheckFailure[] {
     if (!(typeof z === "string" && REGION_PATTERN.test(z))) push("zoneId", `zoneId must be a zone id like "cn-hangzhou-h", got ${JSON.stringify(z)}`);
     else if (typeof news.regionId === "string" && REGION_PATTERN.test(news.regionId) && !z.startsWith(`${news.regionId}-`)) push("zoneId", `zoneId ${z} is not a zone of region ${news.regionId}`);
   }
-  if (given("vpcId") && !(typeof news.vpcId === "string" && /^vpc-[a-z0-9]+$/.test(news.vpcId))) push("vpcId", `vpcId must be a VPC id like "vpc-bp1…", got ${JSON.stringify(news.vpcId)}`);
-  if (given("vSwitchId") && !(typeof news.vSwitchId === "string" && /^vsw-[a-z0-9]+$/.test(news.vSwitchId))) push("vSwitchId", `vSwitchId must be a vSwitch id like "vsw-bp1…", got ${JSON.stringify(news.vSwitchId)}`);
+  if (given("vpcId") && !(typeof news.vpcId === "string" && /^vpc-[a-z0-9][a-z0-9-]*$/.test(news.vpcId))) push("vpcId", `vpcId must be a VPC id like "vpc-bp1…", got ${JSON.stringify(news.vpcId)}`);
+  if (given("vSwitchId") && !(typeof news.vSwitchId === "string" && /^vsw-[a-z0-9][a-z0-9-]*$/.test(news.vSwitchId))) push("vSwitchId", `vSwitchId must be a vSwitch id like "vsw-bp1…", got ${JSON.stringify(news.vSwitchId)}`);
   if (given("vpcId") && !given("vSwitchId")) push("vSwitchId", "vSwitchId is required when vpcId is given");
   if (given("dbInstanceDescription") && !(typeof news.dbInstanceDescription === "string" && news.dbInstanceDescription.length <= 256)) push("dbInstanceDescription", "dbInstanceDescription must be a string of at most 256 characters");
 

@@ -83,8 +83,8 @@ export function checkInputs(news: Inputs): CheckFailure[] {
   if (known(charge) && charge !== "PostPaid" && charge !== "PrePaid") push({ property: "chargeType", reason: `chargeType must be "PostPaid" or "PrePaid", got ${JSON.stringify(charge)}` });
   if (charge === "PrePaid" && news.period !== UNKNOWN && !PERIODS.includes(news.period as number)) push({ property: "period", reason: `a PrePaid instance needs period (months) in ${PERIODS.join(", ")}, got ${news.period === undefined ? "none" : JSON.stringify(news.period)}` });
   if (charge !== "PrePaid" && known(charge) && news.period !== undefined) push({ property: "period", reason: 'period applies only to chargeType "PrePaid" (a subscription)' });
-  str("vSwitchId", /^vsw-[a-z0-9]+$/, 'a vSwitch id like "vsw-bp1…"');
-  str("vpcId", /^vpc-[a-z0-9]+$/, 'a VPC id like "vpc-bp1…"');
+  str("vSwitchId", /^vsw-[a-z0-9][a-z0-9-]*$/, 'a vSwitch id like "vsw-bp1…"');
+  str("vpcId", /^vpc-[a-z0-9][a-z0-9-]*$/, 'a VPC id like "vpc-bp1…"');
   str("zoneId", /^[a-z]{2,}(-[a-z0-9]+)+$/, 'a zone id like "cn-hangzhou-h"');
   const region = news.regionId;
   if (typeof news.zoneId === "string" && known(news.zoneId) && typeof region === "string" && REGION_PATTERN.test(region) && !news.zoneId.startsWith(`${region}-`)) {
