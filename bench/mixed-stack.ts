@@ -1,6 +1,6 @@
 // `npm run bench:mixed [-- --n 10,100] [--out docs/bench/mixed-stack.md]`: the same stack — a VPC, two vSwitches
-// (ECS zone, MongoDB/Redis zone), a security group, N single ECS instances, an instance set of N, a MongoDB and a Redis
-// instance — destroyed
+// (ECS zone, MongoDB/Redis zone), a security group, N ECS instances (N single instances, or one instance set of N), a
+// MongoDB and a Redis instance — destroyed
 //   (a) with this package's instances (the dynamic providers' delete, in-process), and
 //   (b) with plain @pulumi/alicloud instances, deleted as terraform-provider-alicloud does (tools/alicloud-double),
 // the network deleted by the double in both. Deletes run in reverse dependency order with the local engine's
@@ -16,7 +16,7 @@ import * as mongodbInstance from "../provider/mongodb/instance-provider";
 import * as redisInstance from "../provider/redis/instance-provider";
 import { resetStackConfig } from "../provider/core/settings";
 import { AlicloudDouble } from "../tools/alicloud-double";
-import { networkDeleteStats, type NetworkDeleteStats } from "../tools/demo/network-deletes";
+import { leftoverNetwork, networkDeleteStats, type NetworkDeleteStats } from "../tools/demo/network-deletes";
 import { deleteInOrder } from "../tools/local-engine/schedule";
 import type { StateResource } from "../tools/local-engine/state";
 import { repoRoot } from "../test/support/pulumi-harness";
@@ -28,6 +28,8 @@ const IMAGE = "ubuntu_22_04_x64_20G_alibase_20240926.vhd";
 const TYPE = "ecs.g7.large";
 
 type Variant = "a" | "b";
+/** The ECS instances of the stack: N single instances, or one instance set of N. */
+type Shape = "single" | "set";
 
 interface Provider {
   create(inputs: Record<string, unknown>): Promise<{ id: string; outs: Record<string, unknown> }>;
@@ -36,6 +38,7 @@ interface Provider {
 
 export interface MixedResult {
   n: number;
+  shape: Shape;
   variant: Variant;
   dependencyViolations: number;
   networkDeletes: number;
@@ -54,7 +57,7 @@ function packageProvider(mod: { create?: unknown; delete?: unknown }): Provider 
   return mod as unknown as Provider;
 }
 
-async function runOnce(n: number, variant: Variant): Promise<MixedResult> {
+async function runOnce(n: number, shape: Shape, variant: Variant): Promise<MixedResult> {
   const emu = await startEmulator({ timeScale: TIME_SCALE, durations: { "dds.creating": 60, "kv.creating": 60 } });
   const admin = new EmulatorAdmin(emu.url);
   Object.assign(process.env, {
@@ -97,26 +100,28 @@ async function runOnce(n: number, variant: Variant): Promise<MixedResult> {
     const creates: Promise<string>[] = [];
     if (variant === "a") {
       const launch = { regionId: REGION, imageId: IMAGE, instanceType: TYPE, vSwitchId: appId, securityGroupId: sgId };
-      for (let i = 0; i < n; i++) creates.push(add("pulumi-nodejs:dynamic/alicloud-release:ecs.Instance", `vm-${i}`, packageProvider(ecsInstance), { ...launch }, ecsDeps));
-      creates.push(add("pulumi-nodejs:dynamic/alicloud-release:ecs.InstanceSet", "workers", packageProvider(ecsInstanceSet), { ...launch, amount: n }, ecsDeps));
+      if (shape === "single") for (let i = 0; i < n; i++) creates.push(add("pulumi-nodejs:dynamic/alicloud-release:ecs.Instance", `vm-${i}`, packageProvider(ecsInstance), { ...launch }, ecsDeps));
+      else creates.push(add("pulumi-nodejs:dynamic/alicloud-release:ecs.InstanceSet", "workers", packageProvider(ecsInstanceSet), { ...launch, amount: n }, ecsDeps));
       creates.push(add("pulumi-nodejs:dynamic/alicloud-release:mongodb.Instance", "db", packageProvider(mongodbInstance), { regionId: REGION, engineVersion: "7.0", dbInstanceClass: "dds.mongo.mid", dbInstanceStorage: 20, vpcId, vSwitchId: dataId, zoneId: `${REGION}-h` }, dataDeps));
       creates.push(add("pulumi-nodejs:dynamic/alicloud-release:redis.Instance", "cache", packageProvider(redisInstance), { regionId: REGION, instanceClass: "redis.master.small.default", engineVersion: "7.0", vpcId, vSwitchId: dataId, zoneId: `${REGION}-h`, purgeRecycleBin: true }, dataDeps));
     } else {
       const launch = { imageId: IMAGE, instanceType: TYPE, vswitchId: appId };
-      for (let i = 0; i < n; i++) creates.push(add("alicloud:ecs/instance:Instance", `vm-${i}`, doubleProvider("alicloud:ecs/instance:Instance", `vm-${i}`), { ...launch, securityGroups: [sgId] }, ecsDeps));
-      creates.push(add("alicloud:ecs/ecsInstanceSet:EcsInstanceSet", "workers", doubleProvider("alicloud:ecs/ecsInstanceSet:EcsInstanceSet", "workers"), { ...launch, amount: n, securityGroupIds: [sgId] }, ecsDeps));
+      if (shape === "single") for (let i = 0; i < n; i++) creates.push(add("alicloud:ecs/instance:Instance", `vm-${i}`, doubleProvider("alicloud:ecs/instance:Instance", `vm-${i}`), { ...launch, securityGroups: [sgId] }, ecsDeps));
+      else creates.push(add("alicloud:ecs/ecsInstanceSet:EcsInstanceSet", "workers", doubleProvider("alicloud:ecs/ecsInstanceSet:EcsInstanceSet", "workers"), { ...launch, amount: n, securityGroupIds: [sgId] }, ecsDeps));
       creates.push(add("alicloud:mongodb/instance:Instance", "db", doubleProvider("alicloud:mongodb/instance:Instance", "db"), { engineVersion: "7.0", dbInstanceClass: "dds.mongo.mid", dbInstanceStorage: 20, vpcId, vswitchId: dataId, zoneId: `${REGION}-h` }, dataDeps));
       creates.push(add("alicloud:kvstore/instance:Instance", "cache", doubleProvider("alicloud:kvstore/instance:Instance", "cache"), { instanceClass: "redis.master.small.default", engineVersion: "7.0", vpcId, vswitchId: dataId, zoneId: `${REGION}-h` }, dataDeps));
     }
     await Promise.all(creates);
 
     await admin.clearRequests();
-    const since = ((await (await fetch(`${emu.url}/_emulator/health`)).json()) as { time: string }).time;
     const t0 = Date.now();
     const failed: string[] = [];
+    let vpcGoneMs: number | undefined;
     const outcome = await deleteInOrder(resources, { parallel: PARALLEL, continueOnError: true }, async (r) => {
       try {
         await (r as (typeof resources)[number]).via.delete(r.id!, r.outputs);
+        // The VPC's delete returns once DescribeVpcs no longer lists it.
+        if (r.type === "alicloud:vpc/network:Network") vpcGoneMs = Date.now() - t0;
         return true;
       } catch (e) {
         failed.push(`${r.urn.split("::").pop()}: ${(e as Error).message.split("\n").find((l) => l.startsWith("ErrorCode")) ?? (e as Error).message.split("\n")[0]}`);
@@ -124,19 +129,20 @@ async function runOnce(n: number, variant: Variant): Promise<MixedResult> {
       }
     });
     const wallS = (Date.now() - t0) / 1000;
-    const stats: NetworkDeleteStats = networkDeleteStats(await admin.requests(), since);
-    const view = (await (await fetch(`${emu.url}/_emulator/network?default=false`)).json()) as Record<string, unknown[]>;
+    const stats: NetworkDeleteStats = networkDeleteStats(await admin.requests());
     return {
       n,
+      shape,
       variant,
       dependencyViolations: stats.dependencyViolations,
       networkDeletes: stats.deletes.length,
       firstCallOk: stats.firstCallOk,
       retries: stats.retries,
-      vpcGoneAfterS: stats.deletes.some((d) => d.action === "DeleteVpc" && d.deleted) ? stats.vpcGoneAfterS : undefined,
+      // In cloud time: the emulator's durations, the providers' polls and Terraform's sleeps all run × TIME_SCALE.
+      vpcGoneAfterS: vpcGoneMs === undefined ? undefined : Math.round(vpcGoneMs / 1000 / TIME_SCALE),
       failedDeletes: [...failed, ...outcome.skipped.map((r) => `${r.urn.split("::").pop()}: not attempted (something in it was not deleted)`)],
       instancesLeft: (await admin.instances()).length,
-      networkLeft: Object.values(view).reduce((k, list) => k + list.length, 0),
+      networkLeft: (await leftoverNetwork(admin)).length,
       wallS,
     };
   } finally {
@@ -148,28 +154,30 @@ function markdown(results: MixedResult[]): string {
   const label = { a: "(a) pulumi-alicloud-release instances", b: "(b) plain @pulumi/alicloud instances (double)" };
   const rows = results.map(
     (r) =>
-      `| ${r.n} | ${label[r.variant]} | ${r.dependencyViolations} | ${r.firstCallOk} of ${r.networkDeletes} | ${r.retries} | ` +
+      `| ${r.n} | ${r.shape === "single" ? `${r.n} single instances` : `an instance set of ${r.n}`} | ${label[r.variant]} | ${r.dependencyViolations} | ${r.firstCallOk} of ${r.networkDeletes} | ${r.retries} | ` +
       `${r.vpcGoneAfterS === undefined ? "never (not deleted)" : `${r.vpcGoneAfterS} s`} | ${r.failedDeletes.length} | ${r.instancesLeft} | ${r.networkLeft} |`,
   );
-  const failures = results.filter((r) => r.failedDeletes.length).map((r) => `- N = ${r.n}, ${label[r.variant]}:\n${r.failedDeletes.map((f) => `  - ${f}`).join("\n")}`);
+  const failures = results.filter((r) => r.failedDeletes.length).map((r) => `- N = ${r.n}, ${r.shape}, ${label[r.variant]}:\n${r.failedDeletes.map((f) => `  - ${f}`).join("\n")}`);
   return [
     "# Mixed stack: network deletes after the instances",
     "",
     "Generated by `npm run bench:mixed` (bench/mixed-stack.ts). The stack: a VPC, two vSwitches (ECS zone, MongoDB/Redis",
-    "zone), a security group, N single ECS instances, an instance set of N, a pay-as-you-go MongoDB and a Redis instance,",
+    "zone), a security group, N ECS instances (N single instances, or one instance set of N), a pay-as-you-go MongoDB and a",
+    "Redis instance,",
     "in the emulator at time scale 0.01; destroyed in reverse dependency order, 16 deletes at once, continuing past",
     "failures. (a) releases the instances with this package (Redis purged from the recycle bin); (b) deletes them as",
     "terraform-provider-alicloud does (tools/alicloud-double: ECS `DeleteInstance Force=true` and a wait, the set's",
     "`DeleteInstances` without a wait, MongoDB/Redis `DeleteDBInstance`/`DeleteInstance` and a wait, no recycle-bin purge).",
     "The network is deleted by the double in both, with Terraform's DependencyViolation retries and timeouts (vSwitch and",
-    "security group 10 min, VPC 5 min). Times are emulator time: what the cloud would take.",
+    "security group 10 min, VPC 5 min). \"VPC gone after\" is in cloud time: wall time ÷ 0.01, since every duration,",
+    "poll and sleep runs × 0.01 (it includes this machine's own overhead, shared with other work while measured).",
     "",
-    "| N | instances | DependencyViolation answers | network deletes OK on the first call | network-delete retries | VPC gone after | failed deletes | instances left | network resources left |",
-    "|---|---|---|---|---|---|---|---|---|",
+    "| N | ECS | instances released by | DependencyViolation answers | network deletes OK on the first call | network-delete retries | VPC gone after | failed deletes | instances left | network resources left |",
+    "|---|---|---|---|---|---|---|---|---|---|",
     ...rows,
     "",
     ...(failures.length ? ["Failed deletes:", "", ...failures, ""] : []),
-    `Run: ${new Date().toISOString().slice(0, 16)} UTC; wall time ${results.map((r) => `N=${r.n}(${r.variant}) ${r.wallS.toFixed(1)} s`).join(", ")}.`,
+    `Run: ${new Date().toISOString().slice(0, 16)} UTC; destroy wall time ${results.map((r) => `N=${r.n} ${r.shape} (${r.variant}) ${r.wallS.toFixed(1)} s`).join(", ")}.`,
     "",
   ].join("\n");
 }
@@ -181,11 +189,13 @@ export async function main(argv: string[]): Promise<number> {
   const out = value("--out") ?? path.join(repoRoot, "docs", "bench", "mixed-stack.md");
   const results: MixedResult[] = [];
   for (const n of ns) {
-    for (const variant of ["a", "b"] as const) {
-      process.stdout.write(`N = ${n}, variant (${variant}) … `);
-      const r = await runOnce(n, variant);
-      results.push(r);
-      process.stdout.write(`${r.dependencyViolations} DependencyViolation, ${r.firstCallOk}/${r.networkDeletes} first-call network deletes, ${r.failedDeletes.length} failed\n`);
+    for (const shape of ["single", "set"] as const) {
+      for (const variant of ["a", "b"] as const) {
+        process.stdout.write(`N = ${n}, ${shape}, variant (${variant}) … `);
+        const r = await runOnce(n, shape, variant);
+        results.push(r);
+        process.stdout.write(`${r.dependencyViolations} DependencyViolation, ${r.firstCallOk}/${r.networkDeletes} first-call network deletes, ${r.failedDeletes.length} failed\n`);
+      }
     }
   }
   const md = markdown(results);

@@ -9,6 +9,7 @@ import { EmulatorAdmin, RunningEmulator, startEmulator } from "../../emulator";
 import type { RequestLogEntry } from "../../emulator/core/server";
 import { destroy, up, type EngineOptions, type EngineResult, type StateFile } from "../../tools/local-engine";
 import { defaultSecurityGroupId, defaultVSwitchId } from "../support/network";
+import { leftoverNetwork, networkDeleteStats } from "../../tools/demo/network-deletes";
 import { cleanupHarness, createProject, packPackage, type Project } from "../support/pulumi-harness";
 
 const TIME_SCALE = 0.01;
@@ -72,6 +73,7 @@ ${body}
 const why = (r: EngineResult): string =>
   [r.error, ...r.failures.map((f) => `${f.urn}: ${f.message}`), ...r.events.filter((e) => e.diagnosticEvent?.severity === "error").map((e) => e.diagnosticEvent!.message)].filter(Boolean).join("\n");
 const readState = (o: EngineOptions): StateFile => JSON.parse(fs.readFileSync(o.stateFile, "utf8")) as StateFile;
+const names = (r: EngineResult): string[] => r.remaining.map((x) => x.urn.split("::").pop()!).sort();
 const byName = (r: EngineResult, name: string) => r.remaining.find((x) => x.urn.endsWith(`::${name}`))!;
 /** The request log's calls naming `id` in any parameter, as "Action" or "Action→Code". */
 const callsFor = (log: RequestLogEntry[], id: string): string[] =>
@@ -184,4 +186,78 @@ module.exports = { vmId: vm.id, adopted: releaseOf(vm).instanceId, setIds: set.i
     expect(callsFor(await admin.requests(), kept.id)).toContain("DeleteInstance");
     expect(await admin.instances()).toEqual([]);
   }, 240_000);
+});
+
+describe("the network around the instances", () => {
+  // The stack of the issue in small: its own VPC, a vSwitch per zone and a security group (@pulumi/alicloud), an
+  // instance set, a MongoDB and a Redis instance in it; `plain` picks who deletes the instances.
+  const stack = (plain: boolean): string => `
+const vpc = new alicloud.vpc.Network("vpc", { vpcName: "mixed", cidrBlock: "172.16.0.0/16" });
+const app = new alicloud.vpc.Switch("app-vsw", { vpcId: vpc.id, zoneId: "cn-hangzhou-b", cidrBlock: "172.16.1.0/24" });
+const dataVsw = new alicloud.vpc.Switch("data-vsw", { vpcId: vpc.id, zoneId: "cn-hangzhou-h", cidrBlock: "172.16.2.0/24" });
+const sg = new alicloud.ecs.SecurityGroup("sg", { vpcId: vpc.id });
+const make = ${plain ? "(Cls, name, args) => new Cls(name, args)" : "(Cls, name, args) => withRelease(Cls, name, args, {}, { purgeRecycleBin: true })"};
+make(alicloud.ecs.EcsInstanceSet, "workers", { ...launch, amount: 5, vswitchId: app.id, securityGroupIds: [sg.id] });
+make(alicloud.mongodb.Instance, "db", { engineVersion: "7.0", dbInstanceClass: "dds.mongo.mid", dbInstanceStorage: 20, vswitchId: dataVsw.id, zoneId: "cn-hangzhou-h" });
+make(alicloud.kvstore.Instance, "cache", { instanceClass: "redis.master.small.default", engineVersion: "7.0", vswitchId: dataVsw.id, zoneId: "cn-hangzhou-h" });
+`;
+
+  it("with withRelease, destroy leaves nothing, and every vSwitch, security group and VPC delete succeeds on its first call", async () => {
+    const o = program("network-with-release", stack(false));
+    const created = await up(o);
+    expect(created.ok, why(created)).toBe(true);
+    await admin.clearRequests();
+    const gone = await destroy({ ...o, continueOnError: true });
+    expect(gone.ok, why(gone)).toBe(true);
+    expect(await admin.instances()).toEqual([]);
+    expect(await leftoverNetwork(admin)).toEqual([]);
+    const net = networkDeleteStats(await admin.requests());
+    expect(net.deletes.map((d) => `${d.action} ${d.answers.join(",")}`).sort()).toEqual(["DeleteSecurityGroup OK", "DeleteVSwitch OK", "DeleteVSwitch OK", "DeleteVpc OK"]);
+    expect(net.dependencyViolations).toBe(0);
+  }, 240_000);
+
+  it("with plain @pulumi/alicloud instances, the network deletes meet DependencyViolation; the Redis recycle-bin entry keeps its vSwitch and the VPC", async () => {
+    const o = program("network-plain", stack(true));
+    const created = await up(o);
+    expect(created.ok, why(created)).toBe(true);
+    const cacheId = created.remaining.find((r) => r.urn.endsWith("::cache"))!.id!;
+    const dataVswId = created.remaining.find((r) => r.urn.endsWith("::data-vsw"))!.id!;
+    await admin.clearRequests();
+    const gone = await destroy({ ...o, continueOnError: true });
+    expect(gone.ok).toBe(false);
+    const net = networkDeleteStats(await admin.requests());
+    // The instance set's DeleteInstances returns before its instances are gone: the security group and the app
+    // vSwitch answer DependencyViolation first, then succeed on a retry.
+    expect(net.dependencyViolations).toBeGreaterThan(0);
+    const sg = net.deletes.find((d) => d.action === "DeleteSecurityGroup")!;
+    expect(sg.answers[0]).toBe("DependencyViolation");
+    expect(sg.deleted).toBe(true);
+    // The Redis instance sits in the recycle bin (the alicloud provider never purges it) and holds its vSwitch:
+    // the vSwitch's delete retries DependencyViolation until its timeout, then fails with the code, not silently.
+    const dataVsw = net.deletes.find((d) => d.id === dataVswId)!;
+    expect(dataVsw.deleted).toBe(false);
+    expect(new Set(dataVsw.answers)).toEqual(new Set(["DependencyViolation"]));
+    expect(gone.failures.map((f) => f.urn.split("::").pop())).toEqual(["data-vsw"]);
+    expect(gone.failures[0].message).toMatch(new RegExp(`^Resource ${dataVswId} DeleteVSwitch Failed!!! [\\s\\S]*ErrorCode: DependencyViolation`));
+    expect((await admin.instances()).map((i) => [i.id, i.status])).toEqual([[cacheId, "Released"]]);
+    expect((await leftoverNetwork(admin)).sort()).toEqual([dataVswId, created.remaining.find((r) => r.urn.endsWith("::vpc"))!.id!].sort());
+    expect(names(gone)).toEqual(["data-vsw", "vpc"]);
+  }, 240_000);
+
+  it("a create naming a vSwitch or security group that does not exist fails with the documented not-found code", async () => {
+    const cases = [
+      { name: "no-vsw", vSwitchId: "vsw-bp1doesnotexist", securityGroupId: defaultSecurityGroupId(), code: "InvalidVSwitchId.NotFound (HTTP 404): Specified virtual switch does not exist.", says: "The vSwitch named by vSwitchId does not exist in this region." },
+      { name: "no-sg", vSwitchId: defaultVSwitchId(), securityGroupId: "sg-bp1doesnotexist", code: "InvalidSecurityGroupId.NotFound (HTTP 404)", says: "The security group named by securityGroupId does not exist in this region." },
+    ];
+    for (const c of cases) {
+      const o = program(c.name, `const { ecs } = require("pulumi-alicloud-release");
+new ecs.Instance("vm", { imageId: launch.imageId, instanceType: launch.instanceType, vSwitchId: "${c.vSwitchId}", securityGroupId: "${c.securityGroupId}" });`);
+      const r = await up(o);
+      expect(r.ok).toBe(false);
+      expect(r.failures).toHaveLength(1);
+      expect(r.failures[0].message).toContain(`RunInstances failed with ${c.code}`);
+      expect(r.failures[0].message).toContain(c.says);
+    }
+    expect(await admin.instances()).toEqual([]);
+  }, 120_000);
 });

@@ -1,6 +1,7 @@
 // What the network deletes of a destroy came to, read from the emulator's request log: for each vSwitch, security
 // group and VPC, its delete calls in order (first call accepted or not, retries), the DependencyViolation answers
-// of the whole run, and when the VPC was last seen (its delete's wait ends with a lookup that no longer finds it).
+// of the whole run.
+import type { EmulatorAdmin } from "../../emulator/admin-client";
 import type { RequestLogEntry } from "../../emulator/core/server";
 
 const DELETES: Record<string, string> = { DeleteVSwitch: "VSwitchId", DeleteSecurityGroup: "SecurityGroupId", DeleteVpc: "VpcId" };
@@ -23,11 +24,9 @@ export interface NetworkDeleteStats {
   retries: number;
   /** Answers with a DependencyViolation* code, any action. */
   dependencyViolations: number;
-  /** Virtual seconds from `since` to the last request naming the VPC (the lookup that found it gone). */
-  vpcGoneAfterS?: number;
 }
 
-export function networkDeleteStats(log: RequestLogEntry[], since?: string): NetworkDeleteStats {
+export function networkDeleteStats(log: RequestLogEntry[]): NetworkDeleteStats {
   const byId = new Map<string, NetworkDelete>();
   for (const e of log) {
     const key = e.action ? DELETES[e.action] : undefined;
@@ -41,17 +40,16 @@ export function networkDeleteStats(log: RequestLogEntry[], since?: string): Netw
     byId.set(id, d);
   }
   const deletes = [...byId.values()];
-  const vpc = deletes.find((d) => d.action === "DeleteVpc" && d.deleted);
-  let vpcGoneAfterS: number | undefined;
-  if (vpc && since) {
-    const last = log.filter((e) => Object.values(e.params).includes(vpc.id)).pop()!;
-    vpcGoneAfterS = (Date.parse(last.time) - Date.parse(since)) / 1000;
-  }
   return {
     deletes,
     firstCallOk: deletes.filter((d) => d.firstCallOk).length,
     retries: deletes.reduce((n, d) => n + d.calls - 1, 0),
     dependencyViolations: log.filter((e) => e.code?.startsWith("DependencyViolation")).length,
-    vpcGoneAfterS,
   };
+}
+
+/** Network resources a stack created that the emulator still holds (its default network left out): their ids. */
+export async function leftoverNetwork(admin: EmulatorAdmin): Promise<string[]> {
+  const view = await admin.network({ includeDefault: false });
+  return [...view.vpcs, ...view.vSwitches, ...view.securityGroups].map((r) => r.id);
 }

@@ -19,7 +19,8 @@ import { killTree, trackChild } from "../../test/support/harness-proc";
 import { repoRoot } from "../../test/support/pulumi-harness";
 import { destroy as localDestroy, up as localUp } from "../local-engine";
 import { buildIfStale, installExample, verifyBlob } from "./example-install";
-import { networkDeleteStats } from "./network-deletes";
+import { alicloudEmulatorConfig } from "./alicloud-config";
+import { leftoverNetwork, networkDeleteStats } from "./network-deletes";
 
 // 0.01: a 300 s creation takes 3 s. The overrides keep the slowest waits short: creation of the databases and the
 // expiry lock of the subscription MongoDB instance, which the provider waits for before DestroyInstance.
@@ -91,7 +92,7 @@ async function pulumiEngine(env: Record<string, string>, redisPassword: string, 
   const stack = await LocalWorkspace.createOrSelectStack({ stackName: STACK, workDir: repoRoot }, { envVars });
   await stack.setAllConfig({
     "alicloud:region": { value: REGION },
-    ...Object.fromEntries(Object.entries(PROJECT_CONFIG).map(([k, value]) => [k, { value }])),
+    ...Object.fromEntries(Object.entries({ ...PROJECT_CONFIG, ...alicloudEmulatorConfig(env.ALICLOUD_RELEASE_ENDPOINT) }).map(([k, value]) => [k, { value }])),
     redisPassword: { value: redisPassword, secret: true },
   });
   const onEvent = live(write);
@@ -183,19 +184,6 @@ function resourceLines(r: ResourceReport, log: RequestLogEntry[], after: AdminIn
   return lines;
 }
 
-/** The emulator's clock (virtual time), to measure destroy in the time the cloud would take. */
-async function emulatorTime(url: string): Promise<string> {
-  return ((await (await fetch(`${url}/_emulator/health`)).json()) as { time: string }).time;
-}
-
-/** Network resources the stack created that the emulator still holds (its default network excluded). */
-async function leftoverNetwork(url: string): Promise<string[]> {
-  const res = await fetch(`${url}/_emulator/network?default=false`);
-  if (!res.ok) throw new Error(`GET /_emulator/network answered ${res.status}`);
-  const view = (await res.json()) as Record<"vpcs" | "vSwitches" | "securityGroups", { id?: string; VpcId?: string; VSwitchId?: string; SecurityGroupId?: string }[]>;
-  return [...(view.vpcs ?? []), ...(view.vSwitches ?? []), ...(view.securityGroups ?? [])].map((r) => r.id ?? r.VpcId ?? r.VSwitchId ?? r.SecurityGroupId ?? "?");
-}
-
 function parseArgs(argv: string[]): { engine?: "local" | "pulumi" } {
   const i = argv.indexOf("--engine");
   if (i < 0) return {};
@@ -259,12 +247,12 @@ export async function main(argv: string[]): Promise<number> {
     });
     write(`\nexpired through the emulator admin API: ${prepaid.map((i) => `${i.id} (${i.product})`).join(", ") || "nothing"}\n\npulumi destroy:\n`);
     await admin.clearRequests();
-    const destroyStart = await emulatorTime(emulator.url);
     const destroyed = await timed("destroy", () => engine.destroy());
     const log = await admin.requests();
     const after = await admin.instances();
-    const net = networkDeleteStats(log, destroyStart);
-    const networkLeft = await leftoverNetwork(emulator.url);
+    const net = networkDeleteStats(log);
+    const vpcDeleted = destroyed.events.find((e) => e.resOutputsEvent?.metadata.type === "alicloud:vpc/network:Network");
+    const networkLeft = await leftoverNetwork(admin);
     const report = buildTeardownReport(destroyed.events, destroyed.left);
 
     write("\nPer resource (destroy):\n");
@@ -288,7 +276,7 @@ export async function main(argv: string[]): Promise<number> {
           (everythingReleased ? " — everything was released" : ` — NOT released: ${[...after.map((i) => `${i.id} ${i.status}`), ...networkLeft].join(", ")}`),
         `  network:  ${net.firstCallOk} of ${net.deletes.length} network deletes (vSwitch, security group, VPC) succeeded on the first call; ` +
           `${net.dependencyViolations} DependencyViolation answers, ${net.retries} retries` +
-          (net.vpcGoneAfterS === undefined ? "" : `; the VPC was gone ${net.vpcGoneAfterS} s (emulator time) after destroy started`),
+          (vpcDeleted && destroyed.events.length ? `; the VPC was gone ${secs((vpcDeleted.timestamp - destroyed.events[0].timestamp) * 1000)} after destroy started` : ""),
         `  timings:  ${timings.map(([l, ms, note]) => `${l} ${secs(ms)}${note ? ` (${note})` : ""}`).join(", ")}`,
         "",
         ok ? "OK: everything the stack created was released.\n" : "FAILED: see above.\n",
