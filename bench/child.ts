@@ -4,8 +4,8 @@
 // peak memory of this process.
 //
 // Strategies: "shipped" and "no-coalesce" call the provider modules' exported `delete` (the environment decides
-// coalescing); "terraform" calls bench/terraform-model.ts. `experiment` applies a local, clearly labelled patch for
-// what-if measurements; the reported figures of the three strategies never use one.
+// coalescing); "terraform" calls bench/terraform-model.ts. `emptyProvider` loads no provider module at all: the
+// memory floor every dynamic provider pays (Node and @pulumi/pulumi), measured the same way.
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import type { Kind } from "./scenarios";
 
@@ -18,97 +18,13 @@ export interface ChildSetup {
   url: string;
   /** Load @pulumi/pulumi first, as the real dynamic-provider host does (its memory is part of the process). */
   loadPulumi: boolean;
-  experiment?: Experiment;
+  emptyProvider?: boolean;
 }
 
 /** Sent over IPC once the scenario is set up. */
 export interface ChildJob {
   parallel: number;
   resources: { kind: Kind; id: string; outs: Record<string, unknown> }[];
-}
-
-export interface Experiment {
-  /** Multiply the coalescing window (50 ms real) by the time scale, as poll intervals are. */
-  scaleWindow?: boolean;
-  /** Replace the waiters' first delay and cap (cloud ms); the growth stays 1.5. */
-  poll?: { minDelayMs: number; maxDelayMs: number };
-  /**
-   * Do not describe again what was just described: reuse an ECS state younger than 1 cloud second when no
-   * StopInstances/DeleteInstances was sent for the id since, and make the release wait's first poll after its first
-   * delay instead of at once (the release takes seconds; a poll right after DeleteInstances never sees it gone).
-   */
-  noRepeatDescribes?: boolean;
-  /**
-   * Load each product's SDK only when a call of that product is made (what a lazy `require` in core/clients.ts
-   * would do): an ECS-only teardown then never loads @alicloud/r-kvstore20150101. Emulated by resolving that module
-   * to an empty stub, which is safe only for ECS-only runs (it is never called there).
-   */
-  lazyKvSdk?: boolean;
-}
-
-function applyExperiment(x: Experiment, timeScale: number): void {
-  /* eslint-disable @typescript-eslint/no-require-imports */
-  if (x.lazyKvSdk) {
-    const Module = require("node:module") as { _load: (request: string, ...rest: unknown[]) => unknown };
-    const load = Module._load;
-    Module._load = function (request: string, ...rest: unknown[]) {
-      if (request === "@alicloud/r-kvstore20150101") return { __esModule: true, default: class {} };
-      return load.call(this, request, ...rest);
-    };
-  }
-  if (x.scaleWindow) {
-    const { Coalescer } = require("../provider/core/coalescer") as typeof import("../provider/core/coalescer");
-    const proto = Coalescer.prototype as unknown as { submit: (...a: unknown[]) => unknown };
-    const original = proto.submit;
-    proto.submit = function (this: { o: { windowMs: number }; __scaled?: boolean }, ...args: unknown[]) {
-      if (!this.__scaled) {
-        this.o = { ...this.o, windowMs: this.o.windowMs * timeScale };
-        this.__scaled = true;
-      }
-      return original.apply(this, args);
-    };
-  }
-  if (x.poll || x.noRepeatDescribes) {
-    const waiter = require("../provider/core/waiter") as typeof import("../provider/core/waiter");
-    const original = waiter.waitFor;
-    const patched: typeof original = async (o) => {
-      const opts = x.poll ? { ...o, minDelayMs: x.poll.minDelayMs, maxDelayMs: x.poll.maxDelayMs } : o;
-      if (x.noRepeatDescribes && o.phase === "released") await new Promise((r) => setTimeout(r, (opts.minDelayMs ?? 2000) * timeScale));
-      return original(opts);
-    };
-    (waiter as { waitFor: typeof original }).waitFor = patched;
-  }
-  if (x.noRepeatDescribes) {
-    type Api = typeof import("../provider/ecs/api");
-    const api = require("../provider/ecs/api") as Api;
-    const cache = new Map<string, { state: import("../provider/ecs/api").EcsInstanceState | null; at: number }>();
-    const ttl = 1000 * timeScale;
-    const describe = api.describe;
-    const stop = api.stop;
-    const release = api.release;
-    const patchable = api as { describe: Api["describe"]; stop: Api["stop"]; release: Api["release"] };
-    patchable.describe = async (region, ids, deadline, resource) => {
-      const now = Date.now();
-      const hit = ids.every((id) => {
-        const c = cache.get(`${region}|${id}`);
-        return c !== undefined && now - c.at < ttl;
-      });
-      if (hit) return new Map(ids.map((id) => [id, cache.get(`${region}|${id}`)!.state]));
-      const fresh = await describe(region, ids, deadline, resource);
-      const at = Date.now();
-      for (const [id, state] of fresh) cache.set(`${region}|${id}`, { state, at });
-      return fresh;
-    };
-    patchable.stop = (region, ids, ...rest) => {
-      for (const id of ids) cache.delete(`${region}|${id}`);
-      return stop(region, ids, ...rest);
-    };
-    patchable.release = (region, ids, ...rest) => {
-      for (const id of ids) cache.delete(`${region}|${id}`);
-      return release(region, ids, ...rest);
-    };
-  }
-  /* eslint-enable @typescript-eslint/no-require-imports */
 }
 
 export interface ResourceResult {
@@ -152,9 +68,9 @@ function loadDeletes(strategy: Strategy, setup: ChildSetup): Record<Kind, Delete
 }
 
 function load(setup: ChildSetup): Record<Kind, Delete> {
-  if (setup.experiment) applyExperiment(setup.experiment, setup.timeScale);
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   if (setup.loadPulumi) require("@pulumi/pulumi");
+  if (setup.emptyProvider) return {} as Record<Kind, Delete>;
   return loadDeletes(setup.strategy, setup);
 }
 

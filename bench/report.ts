@@ -1,22 +1,6 @@
 // results.md (tables) and chart.svg (hand-written SVG, no dependencies) from the benchmark's results.
-import type { RunResult } from "./run";
+import type { Meta, RunResult } from "./results";
 
-export interface Meta {
-  date: string;
-  mode: string;
-  command: string;
-  timeScale: number;
-  rate: number;
-  parallel: number[];
-  node: string;
-  cpus: number;
-  cpuModel: string;
-  git: { commit: string; dirty: string[] };
-  durations: Record<string, number>;
-  realSeconds: number;
-  loadPulumi: boolean;
-  moduleCosts: { modules: string; rssMB: number }[];
-}
 
 const STRATEGY_LABEL: Record<string, string> = {
   shipped: "(a) provider as shipped",
@@ -27,7 +11,7 @@ const STRATEGY_LABEL: Record<string, string> = {
 const f = (n: number | undefined, d = 1): string => (n === undefined || !Number.isFinite(n) ? "—" : n.toFixed(d));
 const int = (n: number): string => String(Math.round(n));
 
-const TEXT_COLUMNS = new Set(["strategy", "scenario", "modules", "run", "load avg (start → end)"]);
+const TEXT_COLUMNS = new Set(["strategy", "scenario", "modules", "run", "load avg (start → end)", "goal", "measured", "status"]);
 
 function table(headers: string[], rows: string[][]): string {
   const line = (cells: string[]): string => `| ${cells.join(" | ")} |`;
@@ -81,6 +65,8 @@ export function markdown(meta: Meta, runs: RunResult[]): string {
   out.push("Columns: *wall* = first delete started → last delete returned (what `pulumi destroy` waits for); *settled* = until the cloud actually finished the last release (the Terraform set delete returns before its instances are gone); *API calls* = every request the emulator answered during the teardown, throttled answers included; *fewest calls at P* = Σ ceil(N/P) × Σ_phases ceil(min(P,N)·k/B), the minimum when a call can only batch deletes in flight together (k instances per resource); *failed* = resources whose delete failed; *peak RSS/heap* = the provider process (for the Terraform model: the Node process running the model, not terraform-provider-alicloud).");
   out.push("");
 
+  out.push(...goals(runs));
+
   const main = runs.filter((r) => r.group === "main" || r.group === "smoke");
   const scenarioIds = [...new Set(main.map((r) => r.scenario))];
   for (const sid of scenarioIds) {
@@ -101,14 +87,25 @@ export function markdown(meta: Meta, runs: RunResult[]): string {
     out.push("");
   }
 
-  const mem = runs.filter((r) => r.group === "memory");
-  if (mem.length) {
-    out.push("## Memory at 1,000 ecs.Instance");
+  const floorRun = runs.find((r) => r.scenario === "floor");
+  const mem = runs.filter((r) => r.group === "memory" && r.scenario !== "floor");
+  if (mem.length || floorRun) {
+    out.push("## Memory");
     out.push("");
-    out.push(table(MAIN_HEADERS, mem.map(mainRow)));
-    out.push("");
-    out.push(`Baseline RSS before the first delete (Node + @pulumi/pulumi + the provider modules): ${mem.map((r) => `${STRATEGY_LABEL[r.strategy]} P=${r.parallel}: ${f(r.memory.baselineRssMB, 0)} MB`).join("; ")}.`);
-    out.push("");
+    if (floorRun) {
+      out.push(`**The floor**: the same provider process with an empty provider (no provider module loaded, nothing deleted; ${meta.loadPulumi ? "Node + @pulumi/pulumi, as the dynamic-provider host loads it" : "Node alone: this mode does not load @pulumi/pulumi"}): peak RSS **${f(floorRun.memory.peakRssMB, 0)} MB**. Each teardown's peak RSS over the floor:`);
+      out.push("");
+      const over = runs.filter((r) => r.scenario !== "floor" && r.strategy !== "terraform" && r.group !== "smoke" && (r.instances >= 1000 || r.group === "memory"));
+      out.push(table(["run", "instances", "peak RSS (MB)", "over the floor (MB)", "RSS before the first delete (MB)"],
+        over.map((r) => [r.id, String(r.instances), f(r.memory.peakRssMB, 0), f(r.memory.peakRssMB - floorRun.memory.peakRssMB, 0), f(r.memory.baselineRssMB, 0)])));
+      out.push("");
+    }
+    if (mem.length) {
+      out.push("### 1,000 ecs.Instance");
+      out.push("");
+      out.push(table(MAIN_HEADERS, mem.map(mainRow)));
+      out.push("");
+    }
   }
   if (meta.moduleCosts.length) {
     const bare = meta.moduleCosts[0].rssMB;
@@ -120,24 +117,22 @@ export function markdown(meta: Meta, runs: RunResult[]): string {
     out.push("");
   }
 
-  const sweep = chartPoints(runs);
-  if (sweep.length) {
-    out.push("## ecs.Instance teardown against N (P = 128; the chart)");
+  const ecsSweep = runs.filter((r) => /^ecs-\d+$/.test(r.scenario) && r.parallel === 128 && !r.experiment).sort((a, b) => a.instances - b.instances || ORDER.indexOf(a.strategy) - ORDER.indexOf(b.strategy));
+  if (ecsSweep.length) {
+    out.push("## ecs.Instance teardown against N (P = 128)");
     out.push("");
     out.push(table(["N", "strategy", "wall (s)", "limit (s)", "wall ÷ limit", "API calls", "calls / instance", "throttled", "failed"],
-      sweep.map((r) => [String(r.instances), STRATEGY_LABEL[r.strategy], f(r.wallSeconds), f(r.limit.seconds), `${f(r.ratio, 2)}×`, int(r.calls), f(r.callsPerInstance, 2), int(r.throttled), String(r.failed)])));
-    out.push("");
-    out.push("![wall time and API calls against N](chart.svg)");
+      ecsSweep.map((r) => [String(r.instances), STRATEGY_LABEL[r.strategy], f(r.wallSeconds), f(r.limit.seconds), `${f(r.ratio, 2)}×`, int(r.calls), f(r.callsPerInstance, 2), int(r.throttled), String(r.failed)])));
     out.push("");
   }
-
-  const exp = runs.filter((r) => r.group === "experiment");
-  if (exp.length) {
-    out.push("## What-if experiments (the shipped code with a local patch; not the shipped figures)");
+  const scale = chartPoints(runs);
+  if (scale.length) {
+    out.push(`## Everything together against N (P = ${scale[0].parallel}; the chart)`);
     out.push("");
-    out.push(table(MAIN_HEADERS, exp.map(mainRow)));
+    out.push(table(["N", "strategy", "wall (s)", "limit (s)", "wall ÷ limit", "API calls", "calls / instance", "throttled", "failed", "peak RSS (MB)"],
+      scale.map((r) => [String(r.instances), STRATEGY_LABEL[r.strategy], f(r.wallSeconds), f(r.limit.seconds), `${f(r.ratio, 2)}×`, int(r.calls), f(r.callsPerInstance, 2), int(r.throttled), r.failed > 0 ? `**${r.failed}**` : "0", f(r.memory.peakRssMB, 0)])));
     out.push("");
-    out.push("X1: the coalescing window (50 ms real) × the time scale, as the poll intervals are. X2: X1 + the ECS waits poll first after 1 s, growing ×1.5 to at most 4 s (shipped: 2 s → 10 s). X3: X2 + no Describe repeated right after another (state reused when younger than 1 cloud second and no Stop/Delete was sent since) and the release wait's first poll after its first delay. X5: the R-KVStore SDK is never loaded (lazy SDK loading) in an ECS-only teardown. X3 patches `provider/ecs/api` before `@pulumi/pulumi` is loaded, which alone lowers RSS by ~20 MB: its memory figures are not comparable; X5 keeps the normal load order.");
+    out.push("![wall time, API calls and memory against N](chart.svg)");
     out.push("");
   }
 
@@ -181,11 +176,49 @@ export function markdown(meta: Meta, runs: RunResult[]): string {
 
 const ORDER = ["shipped", "no-coalesce", "terraform"];
 
-/** ecs.Instance at P = 128 for every N measured, one point per strategy (the shipped code, no experiments). */
+/** The issue's goals, each measured from this result set: what was asked, what was measured, met or not. */
+function goals(runs: RunResult[]): string[] {
+  const shipped = runs.filter((r) => r.strategy === "shipped" && !r.experiment && r.group !== "smoke" && r.instances > 0);
+  if (shipped.length === 0) return [];
+  const rows: string[][] = [];
+  const range = (xs: number[], d = 2, unit = "×"): string => (xs.length ? `${f(Math.min(...xs), d)}–${f(Math.max(...xs), d)}${unit}` : "—");
+  const verdict = (ok: boolean): string => (ok ? "met" : "**missed**");
+  const main = shipped.filter((r) => r.group === "main" || r.group === "scale");
+  const ratios = main.map((r) => r.ratio);
+  rows.push(["shipped within 1.15× of the physical limit, every scenario and P", range(ratios), verdict(ratios.every((x) => x <= 1.15))]);
+  for (const sid of [...new Set(main.map((r) => r.scenario))]) {
+    const mine = main.filter((r) => r.scenario === sid).sort((a, b) => a.parallel - b.parallel);
+    rows.push([`  ${mine[0].scenarioTitle}`, mine.map((r) => `P${r.parallel} ${f(r.ratio, 2)}×`).join(", "), verdict(mine.every((r) => r.ratio <= 1.15))]);
+  }
+  const ecs = shipped.filter((r) => /^(ecs-\d+|sets-)/.test(r.scenario) && !r.experiment);
+  const callRatios = ecs.map((r) => r.calls / r.limit.minCallsAtP);
+  rows.push(["ECS calls ≤ 1.5× the fewest possible at P", `${range(callRatios)} (${ecs.map((r) => `${r.scenario} P${r.parallel}: ${r.calls}/${r.limit.minCallsAtP}`).slice(0, 8).join("; ")}${ecs.length > 8 ? "; …" : ""})`, verdict(callRatios.every((x) => x <= 1.5))]);
+  const db = shipped.filter((r) => /^db-/.test(r.scenario));
+  rows.push(["MongoDB + Redis ≤ 3 calls per instance", db.map((r) => `P${r.parallel} ${f(r.callsPerInstance, 2)}`).join(", "), verdict(db.every((r) => r.callsPerInstance <= 3))]);
+  const off = runs.filter((r) => r.strategy === "no-coalesce" && r.group !== "smoke" && r.instances > 0);
+  const share = off.map((r) => (100 * r.throttled) / Math.max(1, r.calls));
+  const p512 = off.filter((r) => r.parallel >= 512);
+  rows.push(["coalescing off: throttled answers < 1 % of calls, no delete fails", `${range(share, 2, " %")} over ${off.length} runs (P ≥ 512: ${range(p512.map((r) => (100 * r.throttled) / Math.max(1, r.calls)), 2, " %")}); ${off.reduce((a, r) => a + r.throttled, 0)} throttled of ${off.reduce((a, r) => a + r.calls, 0)} calls; failed ${off.reduce((a, r) => a + r.failed, 0)}`, verdict(share.every((x) => x < 1) && off.every((r) => r.failed === 0))]);
+  const allShipped = runs.filter((r) => r.strategy !== "terraform" && r.instances > 0);
+  rows.push(["provider (a, b): no throttled answer provoked, nothing failed", `shipped: ${shipped.reduce((a, r) => a + r.throttled, 0)} throttled, ${shipped.reduce((a, r) => a + r.failed, 0)} failed; all provider runs: ${allShipped.reduce((a, r) => a + r.failed, 0)} failed`, verdict(allShipped.every((r) => r.failed === 0))]);
+  const floor = runs.find((r) => r.scenario === "floor");
+  if (floor) {
+    const ecsMem = shipped.filter((r) => /^ecs-1000$/.test(r.scenario));
+    const mixMem = shipped.filter((r) => /^mix/.test(r.scenario) && r.instances >= 1000);
+    const over = (r: RunResult): number => r.memory.peakRssMB - floor.memory.peakRssMB;
+    rows.push([`peak RSS within 50 MB of the floor (${f(floor.memory.peakRssMB, 0)} MB), 1,000 ecs.Instance`, ecsMem.map((r) => `P${r.parallel}: +${f(over(r), 0)} MB`).join(", ") || "—", ecsMem.length ? verdict(ecsMem.every((r) => over(r) <= 50)) : "—"]);
+    rows.push(["peak RSS within 80 MB of the floor, the mix (≥ 1,000 instances)", mixMem.map((r) => `${r.instances} P${r.parallel}: +${f(over(r), 0)} MB`).join(", ") || "—", mixMem.length ? verdict(mixMem.every((r) => over(r) <= 80)) : "—"]);
+  }
+  const big = shipped.filter((r) => r.group === "scale" && r.instances >= 2000);
+  if (big.length) rows.push(["2,000-instance mix at P = 512: one provider process, nothing failed", big.map((r) => `${r.instances} instances: ${f(r.wallSeconds, 0)} s (${f(r.ratio, 2)}×), ${r.calls} calls, ${r.failed} failed, ${f(r.memory.peakRssMB, 0)} MB`).join("; "), verdict(big.every((r) => r.failed === 0))]);
+  return ["## Goals (issue 14), from this run", "", table(["goal", "measured", "status"], rows), ""];
+}
+
+/** The mixed scenarios (every kind together) at the largest P they were run at, one point per strategy and N. */
 function chartPoints(runs: RunResult[]): RunResult[] {
-  return runs
-    .filter((r) => /^ecs-\d+$/.test(r.scenario) && r.parallel === 128 && !r.experiment && r.group !== "experiment")
-    .sort((a, b) => a.instances - b.instances || ORDER.indexOf(a.strategy) - ORDER.indexOf(b.strategy));
+  const mix = runs.filter((r) => /^mix(-\d+)?$/.test(r.scenario) && !r.experiment);
+  const p = Math.max(...mix.map((r) => r.parallel));
+  return mix.filter((r) => r.parallel === p).sort((a, b) => a.instances - b.instances || ORDER.indexOf(a.strategy) - ORDER.indexOf(b.strategy));
 }
 
 // ---- chart.svg ---------------------------------------------------------------------------------------------------------
@@ -194,20 +227,21 @@ const COLORS: Record<string, string> = { shipped: "#1f77b4", "no-coalesce": "#ff
 
 export function chartSvg(meta: Meta, runs: RunResult[]): string {
   const points = chartPoints(runs);
-  const W = 1020;
+  const W = 1140;
   const H = 440;
-  const panelW = 400;
+  const panelW = 290;
   const panelH = 280;
   const top = 70;
-  const lefts = [70, 580];
+  const lefts = [70, 440, 810];
+  const floorRss = runs.find((r) => r.scenario === "floor")?.memory.peakRssMB;
   const esc = (s: string): string => s.replace(/&/g, "&amp;").replace(/</g, "&lt;");
   const parts: string[] = [];
   parts.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">`);
   parts.push(`<rect width="${W}" height="${H}" fill="white"/>`);
-  parts.push(`<text x="${W / 2}" y="22" text-anchor="middle" font-size="15" font-weight="bold">Tearing down N ecs.Instance with pulumi destroy --parallel 128 (flow control ${meta.rate} req/s per action)</text>`);
+  parts.push(`<text x="${W / 2}" y="22" text-anchor="middle" font-size="15" font-weight="bold">Tearing down N instances of every kind (ECS, InstanceSets, MongoDB, Redis) with --parallel ${points[0]?.parallel ?? "?"} (flow control ${meta.rate} req/s per action)</text>`);
   parts.push(`<text x="${W / 2}" y="40" text-anchor="middle" fill="#555">cloud seconds (emulator time scale ${meta.timeScale}); reproduce: ${esc(meta.command)}</text>`);
   if (points.length === 0) {
-    parts.push(`<text x="${W / 2}" y="${H / 2}" text-anchor="middle">no ecs.Instance runs at P = 128 in this result set</text></svg>`);
+    parts.push(`<text x="${W / 2}" y="${H / 2}" text-anchor="middle">no mixed runs in this result set</text></svg>`);
     return parts.join("\n") + "\n";
   }
   const ns = [...new Set(points.map((p) => p.instances))].sort((a, b) => a - b);
@@ -260,6 +294,7 @@ export function chartSvg(meta: Meta, runs: RunResult[]): string {
     { label: "limit (Terraform lifecycle)", values: limitLine("terraform"), dash: "2 3" },
   ]);
   panel(1, "API calls (log scale)", (r) => r.calls, true);
+  panel(2, "provider peak RSS (MB)", (r) => r.memory.peakRssMB, false, floorRss === undefined ? [] : [{ label: "floor", values: ns.map((n) => [n, floorRss] as [number, number]), dash: "4 4" }]);
 
   // Legend.
   let lx = 70;
@@ -268,7 +303,7 @@ export function chartSvg(meta: Meta, runs: RunResult[]): string {
     parts.push(`<line x1="${lx}" x2="${lx + 24}" y1="${ly}" y2="${ly}" stroke="${COLORS[s]}" stroke-width="2"/><text x="${lx + 30}" y="${ly + 4}">${esc(STRATEGY_LABEL[s])}</text>`);
     lx += 30 + STRATEGY_LABEL[s].length * 6.6 + 30;
   }
-  parts.push(`<text x="70" y="${H - 8}" fill="#555">green dashed: physical limit (long dashes: provider lifecycle, stop + release; short: Terraform's Force release). Hollow points: some deletes failed.</text>`);
+  parts.push(`<text x="70" y="${H - 8}" fill="#555">green dashed: physical limit (long dashes: provider lifecycle; short: Terraform's); in the memory panel, the floor (empty provider). Hollow points: some deletes failed.</text>`);
   parts.push("</svg>");
   return parts.join("\n") + "\n";
 }

@@ -10,10 +10,10 @@ import { createWriteStream, mkdirSync, readFileSync, writeFileSync } from "node:
 import * as os from "node:os";
 import * as path from "node:path";
 import { defaultDurations, RunningEmulator, startEmulator } from "../emulator";
-import type { ChildJob, ChildReport, ChildSetup, Experiment, Strategy } from "./child";
-import { ScaledRateLimiter } from "./limiter";
-import { chartSvg, markdown, Meta } from "./report";
-import { BenchResource, ecsOnly, instancesOf, Kind, Lifecycle, physicalLimit, resourcesOf, Scenario, scenarios, setUp } from "./scenarios";
+import type { ChildJob, ChildReport, ChildSetup, Strategy } from "./child";
+import { chartSvg, markdown } from "./report";
+import type { Meta, RunGroup, RunResult } from "./results";
+import { BenchResource, ecsOnly, instancesOf, Kind, Lifecycle, mixScenario, physicalLimit, resourcesOf, Scenario, scenarios, setUp } from "./scenarios";
 
 // ---- options ------------------------------------------------------------------------------------------------------
 
@@ -27,7 +27,6 @@ interface Options {
   strategies: Strategy[];
   out: string;
   only?: RegExp;
-  experiments: boolean;
   loadPulumi: boolean;
 }
 
@@ -41,10 +40,9 @@ function usage(): string {
     "  --smoke              one tiny scenario per strategy (< 20 s); exits non-zero on any failure",
     "  --time-scale S       emulator durations, poll intervals, backoff and flow-control window × S (full 0.04, quick 0.02, smoke 0.01)",
     "  --rate R             flow control: R requests per cloud second per action and region (default 20)",
-    "  --parallel 8,32,128  the engine's --parallel values (quick: 8,128)",
+    "  --parallel 8,32,128,512  the engine's --parallel values (quick: 8,128)",
     "  --strategies a,b     shipped, no-coalesce, terraform (default: all three)",
     "  --only REGEX         only runs whose id matches",
-    "  --no-experiments     skip the what-if runs (local patches, labelled as such)",
     "  --no-pulumi          do not load @pulumi/pulumi into the provider process (quick and smoke do not, unless --pulumi)",
     "  --out DIR            where results.{md,json} and chart.svg go (full: docs/bench; quick: dist-bench/quick)",
     "  --report-only DIR    rewrite DIR/results.md and DIR/chart.svg from DIR/results.json, without running anything",
@@ -64,7 +62,7 @@ function parseArgs(argv: string[]): Options {
   const mode: Mode = has("--smoke") ? "smoke" : has("--quick") ? "quick" : "full";
   const timeScale = Number(value("--time-scale") ?? (mode === "full" ? 0.04 : mode === "quick" ? 0.02 : 0.01));
   const rate = Number(value("--rate") ?? 20);
-  const parallel = (value("--parallel") ?? (mode === "smoke" ? "8" : mode === "quick" ? "8,128" : "8,32,128")).split(",").map(Number);
+  const parallel = (value("--parallel") ?? (mode === "smoke" ? "8" : mode === "quick" ? "8,128" : "8,32,128,512")).split(",").map(Number);
   const strategies = (value("--strategies") ?? STRATEGIES.join(",")).split(",") as Strategy[];
   if (!(timeScale > 0 && timeScale <= 1)) throw new Error("--time-scale must be in (0, 1]");
   if (!(rate > 0)) throw new Error("--rate must be positive");
@@ -72,30 +70,34 @@ function parseArgs(argv: string[]): Options {
   for (const s of strategies) if (!STRATEGIES.includes(s)) throw new Error(`unknown strategy ${s}; use ${STRATEGIES.join(", ")}`);
   const out = path.resolve(ROOT, value("--out") ?? (mode === "full" ? "docs/bench" : mode === "quick" ? "dist-bench/quick" : "dist-bench/smoke"));
   const only = value("--only");
-  return { mode, timeScale, rate, parallel, strategies, out, only: only ? new RegExp(only) : undefined, experiments: mode === "full" && !has("--no-experiments"), loadPulumi: mode === "full" ? !has("--no-pulumi") : has("--pulumi") };
+  return { mode, timeScale, rate, parallel, strategies, out, only: only ? new RegExp(only) : undefined, loadPulumi: mode === "full" ? !has("--no-pulumi") : has("--pulumi") };
 }
 
 // ---- the plan --------------------------------------------------------------------------------------------------------
 
 interface Run {
   id: string;
-  group: "main" | "force" | "memory" | "sweep" | "experiment" | "smoke";
+  group: RunGroup;
   scenario: Scenario;
   strategy: Strategy;
   parallel: number;
   /** The ECS resources' `force: true` input (a user setting of the shipped provider, not a patch). */
   force?: boolean;
-  experiment?: { name: string; patch: Experiment };
+  /** The memory floor: the same provider process with no provider module loaded and nothing to delete. */
+  floor?: boolean;
 }
 
 function plan(o: Options): Run[] {
   const runs: Run[] = [];
-  const add = (group: Run["group"], scenario: Scenario, strategy: Strategy, parallel: number, experiment?: Run["experiment"], force?: boolean): void => {
-    const variant = experiment ? `+${experiment.name}` : force ? "+force" : "";
-    const id = `${scenario.id}/${strategy}${variant}/P${parallel}`;
+  const add = (group: RunGroup, scenario: Scenario, strategy: Strategy, parallel: number, force?: boolean): void => {
+    const id = `${scenario.id}/${strategy}${force ? "+force" : ""}/P${parallel}`;
     if (o.only && !o.only.test(id)) return;
-    if (!experiment && !o.strategies.includes(strategy)) return;
-    runs.push({ id, group, scenario, strategy, parallel, experiment, force });
+    if (!o.strategies.includes(strategy)) return;
+    runs.push({ id, group, scenario, strategy, parallel, force });
+  };
+  const floor = (): void => {
+    const id = "floor/empty-provider";
+    if (!o.only || o.only.test(id)) runs.push({ id, group: "memory", scenario: { id: "floor", title: "empty provider (the floor)", groups: [] }, strategy: "shipped", parallel: 1, floor: true });
   };
   if (o.mode === "smoke") {
     const tiny: Scenario = {
@@ -112,34 +114,23 @@ function plan(o: Options): Run[] {
     return runs;
   }
   const sizes = o.mode === "full" ? { ecs: 500, sets: 5, setSize: 100, db: 20 } : { ecs: 48, sets: 2, setSize: 50, db: 4 };
+  floor();
   for (const sc of scenarios(sizes)) for (const p of o.parallel) for (const s of STRATEGIES) add("main", sc, s, p);
   if (o.mode === "full") {
     // Like for like with the Terraform model's Force=true release: the provider with `force: true`.
-    for (const p of o.parallel) add("force", ecsOnly(500), "shipped", p, undefined, true);
+    for (const p of o.parallel) add("force", ecsOnly(500), "shipped", p, true);
     // Memory at 1,000 instances, at P = 128 and unbounded (the whole stack in flight at once).
     for (const s of STRATEGIES) add("memory", ecsOnly(1000), s, 128);
     add("memory", ecsOnly(1000), "shipped", 1000);
-    // The N sweep for the chart (N = 500 and 1000 come from the runs above).
+    // The N sweep of ecs.Instance at P = 128 (N = 500 and 1000 come from the runs above).
     for (const n of [50, 100, 250]) for (const s of STRATEGIES) add("sweep", ecsOnly(n), s, 128);
-    if (o.experiments) {
-      // What-if runs: the shipped code with a local patch each (never reported as the shipped figures). P = 8 on
-      // 100 instances (13 waves: the per-delete overhead is what matters there), P = 128 on 500.
-      const xs: { name: string; patch: Experiment }[] = [
-        { name: "X1 window×scale", patch: { scaleWindow: true } },
-        { name: "X2 X1+poll 1→4 s", patch: { scaleWindow: true, poll: { minDelayMs: 1000, maxDelayMs: 4000 } } },
-        { name: "X3 X2+no repeat describes", patch: { scaleWindow: true, poll: { minDelayMs: 1000, maxDelayMs: 4000 }, noRepeatDescribes: true } },
-      ];
-      // (X2 alone only at P = 8, where latency is the question; X1 and X3 at both.)
-      for (const x of xs) {
-        add("experiment", ecsOnly(100), "shipped", 8, x);
-        if (!x.name.startsWith("X2")) add("experiment", ecsOnly(500), "shipped", 128, x);
-      }
-      add("experiment", ecsOnly(100), "shipped", 8, { name: "X0 none (control)", patch: {} });
-      // Memory: the R-KVStore SDK not loaded in an ECS-only teardown (what lazy SDK loading would give).
-      add("experiment", ecsOnly(1000), "shipped", 128, { name: "X5 lazy R-KVStore SDK", patch: { lazyKvSdk: true } });
+    // The mix against N at P = 512, up to 2,000 instances in one provider process (N = 1,040 is the main mix).
+    for (const size of [{ ecs: 125, sets: 1, setSize: 100, db: 5 }, { ecs: 250, sets: 2, setSize: 100, db: 10 }, { ecs: 1000, sets: 8, setSize: 100, db: 100 }]) {
+      for (const s of STRATEGIES) add("scale", mixScenario(size), s, 512);
     }
   } else {
     for (const n of [16]) for (const s of STRATEGIES) add("sweep", ecsOnly(n), s, 128);
+    for (const s of STRATEGIES) add("scale", mixScenario({ ecs: 96, sets: 2, setSize: 50, db: 8 }), s, 128);
   }
   return runs;
 }
@@ -156,46 +147,6 @@ interface Transition {
 
 /** Labels of the transitions a release schedules (setup's boot/start/created are earlier and ignored). */
 const RELEASE_LABELS = new Set(["stop", "release", "released", "destroyed"]);
-
-export interface RunResult {
-  id: string;
-  group: Run["group"];
-  scenario: string;
-  scenarioTitle: string;
-  strategy: Strategy;
-  experiment?: string;
-  parallel: number;
-  resources: number;
-  instances: number;
-  lifecycle: Lifecycle;
-  /** Cloud seconds (real seconds / time scale). */
-  wallSeconds: number;
-  wallRealSeconds: number;
-  limit: { seconds: number; transitionSeconds: number; apiSeconds: number; minCalls: number; minCallsAtP: number };
-  ratio: number;
-  /** Cloud seconds until the last instance reached the state the delete promises (gone; TF Redis: recycle bin). */
-  settledSeconds?: number;
-  calls: number;
-  callsAccepted: number;
-  callsPerInstance: number;
-  callsByAction: Record<string, number>;
-  throttled: number;
-  otherErrors: Record<string, number>;
-  failed: number;
-  failedByThrottling: number;
-  failures: string[];
-  notReleased: number;
-  memory: ChildReport["memory"];
-  providerCpuSeconds: number;
-  emulatorCpuSeconds: number;
-  eventLoopDelayP99Ms: number;
-  /** The whole machine's CPU use during the teardown (all processes, all cores), 0–1: others' work shows here. */
-  machineBusy?: number;
-  /** Processes other than the benchmark's keep the machine busy: load average at the start and the end. */
-  loadAverage: [number, number];
-  /** Mean cloud seconds per resource: before the first change, between transitions, after the last, in transitions. */
-  profile: { lead: number; gaps: number; tail: number; transitions: number; total: number; resources: number };
-}
 
 /** Jiffies of the whole machine (all CPUs) from /proc/stat: busy and total; undefined off Linux. */
 function cpuTimes(): { busy: number; total: number } | undefined {
@@ -223,7 +174,6 @@ function finalLabel(kind: Kind, lifecycle: Lifecycle): string {
 
 class Bench {
   private emu!: RunningEmulator;
-  private limiter!: ScaledRateLimiter;
   private transitions: Transition[] = [];
   private readonly durations: Record<string, number>;
   private readonly logDir: string;
@@ -238,9 +188,6 @@ class Bench {
     this.emu = await startEmulator({ timeScale: this.o.timeScale });
     // Keep every request of a run in the log (the default keeps the last 200,000).
     (this.emu.server as unknown as { options: { maxLogEntries?: number } }).options.maxLogEntries = 5_000_000;
-    this.limiter = new ScaledRateLimiter(1000 * this.o.timeScale);
-    // The emulator's limiter counts real seconds; ours counts cloud seconds (see limiter.ts).
-    (this.emu.server as unknown as { rateLimits: ScaledRateLimiter }).rateLimits = this.limiter;
     const store = this.emu.server.store;
     const at = store.at.bind(store);
     store.at = (id, when, label, effect) => {
@@ -258,7 +205,7 @@ class Bench {
     s.store.clear();
     s.tokens.clear();
     s.faults.clear();
-    this.limiter.clear();
+    this.emu.server.rateLimits.clear();
     s.log.length = 0;
     this.transitions = [];
   }
@@ -306,7 +253,7 @@ class Bench {
     this.reset();
     // The provider process loads its code while the scenario is set up.
     const logFile = path.join(this.logDir, `${r.id.replace(/[^A-Za-z0-9.+-]+/g, "_")}.log`);
-    const setup: ChildSetup = { strategy: r.strategy, timeScale: this.o.timeScale, url: this.emu.url, loadPulumi: this.o.loadPulumi, experiment: r.experiment?.patch };
+    const setup: ChildSetup = { strategy: r.strategy, timeScale: this.o.timeScale, url: this.emu.url, loadPulumi: this.o.loadPulumi, emptyProvider: r.floor };
     const { child, tail, ready } = this.spawn(setup, logFile);
     const deleteTimeoutSeconds = Math.max(1, 1200 * this.o.timeScale);
     const resources: BenchResource[] = await setUp(s, this.emu.url, r.scenario, { deleteTimeoutSeconds, force: r.force });
@@ -315,7 +262,7 @@ class Bench {
     // Setup done: clean request log, flow control on.
     s.log.length = 0;
     this.transitions = [];
-    this.limiter.set({ "*:*": this.o.rate });
+    this.emu.server.rateLimits.set({ "*:*": this.o.rate });
     const emulatorCpu0 = process.cpuUsage();
     const machine0 = cpuTimes();
     const load0 = os.loadavg()[0];
@@ -335,7 +282,7 @@ class Bench {
     await new Promise((r2) => (child.exitCode === null ? child.once("exit", r2) : r2(undefined)));
     const emulatorCpu = process.cpuUsage(emulatorCpu0);
     const machine1 = cpuTimes();
-    this.limiter.clear();
+    this.emu.server.rateLimits.clear();
     const result = this.measure(r, resources, instances, report, offset, (emulatorCpu.user + emulatorCpu.system) / 1e6);
     if (machine0 && machine1 && machine1.total > machine0.total) result.machineBusy = (machine1.busy - machine0.busy) / (machine1.total - machine0.total);
     result.loadAverage = [load0, os.loadavg()[0]];
@@ -418,7 +365,7 @@ class Bench {
       scenario: r.scenario.id,
       scenarioTitle: r.scenario.title,
       strategy: r.strategy,
-      experiment: r.experiment?.name ?? (r.force ? "force: true" : undefined),
+      experiment: r.floor ? "empty provider" : r.force ? "force: true" : undefined,
       parallel: r.parallel,
       resources: resourcesOf(r.scenario),
       instances: instancesOf(r.scenario),

@@ -39,19 +39,32 @@ const setGroup = (resources: number, size: number): Group => ({ kind: "ecs.Insta
 const mongoGroup = (resources: number): Group => ({ kind: "mongodb.Instance", resources, perResource: 1 });
 const redisGroup = (resources: number): Group => ({ kind: "redis.Instance", resources, perResource: 1 });
 
-export function scenarios(sizes: { ecs: number; sets: number; setSize: number; db: number }): Scenario[] {
+export interface Sizes {
+  ecs: number;
+  sets: number;
+  setSize: number;
+  db: number;
+}
+
+export function scenarios(sizes: Sizes): Scenario[] {
   const { ecs: n, sets, setSize, db } = sizes;
   return [
     { id: `ecs-${n}`, title: `${n} ecs.Instance`, groups: [ecsGroup(n)] },
     { id: `sets-${sets}x${setSize}`, title: `${sets} ecs.InstanceSet of ${setSize}`, groups: [setGroup(sets, setSize)] },
     { id: `db-${db}+${db}`, title: `${db} mongodb.Instance + ${db} redis.Instance (purgeRecycleBin)`, groups: [mongoGroup(db), redisGroup(db)] },
-    {
-      id: "mix",
-      title: `all of the above together (${n + sets + 2 * db} resources)`,
-      // Longest deletes first (MongoDB, Redis, sets, then single instances), the same order for every strategy.
-      groups: [mongoGroup(db), redisGroup(db), setGroup(sets, setSize), ecsGroup(n)],
-    },
+    { ...mixScenario(sizes), id: "mix", title: `all of the above together (${n + sets + 2 * db} resources)` },
   ];
+}
+
+/** Every kind together: longest deletes first (MongoDB, Redis, sets, then single instances), the same order for every strategy. */
+export function mixScenario(sizes: Sizes): Scenario {
+  const { ecs: n, sets, setSize, db } = sizes;
+  const instances = n + sets * setSize + 2 * db;
+  return {
+    id: `mix-${instances}`,
+    title: `mix of ${instances} instances: ${n} ecs.Instance, ${sets} ecs.InstanceSet of ${setSize}, ${db} + ${db} databases (${n + sets + 2 * db} resources)`,
+    groups: [mongoGroup(db), redisGroup(db), setGroup(sets, setSize), ecsGroup(n)],
+  };
 }
 
 export const ecsOnly = (n: number): Scenario => ({ id: `ecs-${n}`, title: `${n} ecs.Instance`, groups: [ecsGroup(n)] });
@@ -74,7 +87,10 @@ async function transportRetry<T>(f: () => Promise<T>): Promise<T> {
   }
 }
 
-const LAUNCH = { imageId: "ubuntu_22_04_x64_20G_alibase_20240101.vhd", instanceType: "ecs.g7.large", vSwitchId: "vsw-default-cn-hangzhou-b", securityGroupId: "sg-default-cn-hangzhou" };
+// The emulator's default network of the region (one VPC, a vSwitch per zone, one security group): ECS in zone b,
+// the databases in zone h, as test/support/network.ts names them.
+const NET = { vpcId: `vpc-default-${REGION}`, ecsVSwitchId: `vsw-default-${REGION}-b`, dbVSwitchId: `vsw-default-${REGION}-h`, dbZoneId: `${REGION}-h`, securityGroupId: `sg-default-${REGION}` };
+const LAUNCH = { imageId: "ubuntu_22_04_x64_20G_alibase_20240101.vhd", instanceType: "ecs.g7.large", vSwitchId: NET.ecsVSwitchId, securityGroupId: NET.securityGroupId };
 
 async function runInstances(url: string, count: number): Promise<string[]> {
   const ids: string[] = [];
@@ -93,7 +109,7 @@ async function runInstances(url: string, count: number): Promise<string[]> {
 async function createMongo(url: string, count: number): Promise<string[]> {
   return Promise.all(
     Array.from({ length: count }, async () => {
-      const query = { RegionId: REGION, DBInstanceClass: "dds.mongo.mid", DBInstanceStorage: 20, EngineVersion: "6.0", ChargeType: "PostPaid", VpcId: "vpc-default-cn-hangzhou", VSwitchId: "vsw-default-cn-hangzhou-h", ClientToken: randomUUID() };
+      const query = { RegionId: REGION, DBInstanceClass: "dds.mongo.mid", DBInstanceStorage: 20, EngineVersion: "6.0", ChargeType: "PostPaid", VpcId: NET.vpcId, VSwitchId: NET.dbVSwitchId, ZoneId: NET.dbZoneId, ClientToken: randomUUID() };
       const body = await transportRetry(() => dds(url, REGION).call("CreateDBInstance", query));
       return String(body.DBInstanceId);
     }),
@@ -103,7 +119,7 @@ async function createMongo(url: string, count: number): Promise<string[]> {
 async function createRedis(url: string, count: number): Promise<string[]> {
   return Promise.all(
     Array.from({ length: count }, async () => {
-      const req = new KvSdk.CreateInstanceRequest({ regionId: REGION, instanceClass: "redis.master.small.default", chargeType: "PostPaid", vpcId: "vpc-default-cn-hangzhou", vSwitchId: "vsw-default-cn-hangzhou-h", token: randomUUID() });
+      const req = new KvSdk.CreateInstanceRequest({ regionId: REGION, instanceClass: "redis.master.small.default", chargeType: "PostPaid", vpcId: NET.vpcId, vSwitchId: NET.dbVSwitchId, zoneId: NET.dbZoneId, token: randomUUID() });
       const res = await transportRetry(() => kv(url, REGION).createInstance(req));
       return res.body!.instanceId!;
     }),

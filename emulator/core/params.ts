@@ -91,7 +91,7 @@ export class Params {
     const out: Record<string, string> = {};
     for (const [k, v] of Object.entries(this.raw)) {
       if (LOG_OMIT.has(k)) continue;
-      out[k] = SECRET.test(k) ? "******" : v;
+      out[k] = isSecretParam(k) ? "******" : v;
     }
     return out;
   }
@@ -103,3 +103,10 @@ const LOG_OMIT = new Set([
 ]);
 // ClientToken/Token stay visible: tests check that retries of one call reuse one token.
 const SECRET = /password|secret/i;
+// Flags named after a secret are not secrets: the log shows them as sent.
+const NOT_SECRET = /^(PasswordInherit|.*PasswordFree)$/;
+
+/** A parameter whose value is a secret (Password, AccountPassword, NewPassword, …): masked in logs, hashed in memory. */
+export function isSecretParam(name: string): boolean {
+  return SECRET.test(name) && !NOT_SECRET.test(name);
+}

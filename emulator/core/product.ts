@@ -29,7 +29,10 @@ export interface ProductBackend {
   /** Product code as the error centre spells it (Recommend links). */
   productCode: string;
   version: string;
+  /** The global endpoint, the HostId of replies to calls that name no region. */
   hostId: string;
+  /** The HostId of a call that names a region, where the product has regional endpoints. */
+  regionalHostId?(regionId: string): string;
   durations: DurationTable;
   errors: ErrorTable;
   actions: Record<string, ActionHandler>;
@@ -39,7 +42,7 @@ export interface ProductBackend {
   expire(instance: Instance, ctx: AdminContext): void;
   /** Admin: lock the instance (ECS OperationLocks reason; DDS LockMode). */
   lock(instance: Instance, reason: string, ctx: AdminContext): void;
-  /** What every account starts with (the default network); run at start and after an admin reset. */
+  /** Sets up what every account starts with (the default network); run at start and after an admin reset. */
   seed?(ctx: AdminContext): void;
   /** Admin views served as `GET /_emulator/<name>` (the VPC backend's `network`). */
   adminViews?: Record<string, (ctx: AdminContext, query: URLSearchParams) => unknown>;
@@ -78,3 +81,14 @@ export function newId(prefix: string, regionId: string): string {
   for (let i = 0; i < 17; i++) tail += alphabet[Math.floor(Math.random() * alphabet.length)];
   return `${prefix}-${zone}${tail}`;
 }
+
+/**
+ * A product's endpoint host for a region, as its SDK's endpoint map has it: the global `<service>.aliyuncs.com`
+ * in the `central` regions, `<service>.<region>.aliyuncs.com` elsewhere.
+ */
+export function endpointHost(service: string, central: readonly string[] = []): (regionId: string) => string {
+  return (regionId) => (central.includes(regionId) ? `${service}.aliyuncs.com` : `${service}.${regionId}.aliyuncs.com`);
+}
+
+/** Where the ApsaraDB SDKs (R-KVStore's endpoint map) use the global endpoint, among the emulated regions. */
+export const APSARADB_CENTRAL_REGIONS = ["cn-hangzhou", "cn-shanghai", "cn-beijing", "cn-qingdao"] as const;

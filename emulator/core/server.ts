@@ -9,9 +9,10 @@ import { ApiError, commonError, commonErrorStatus } from "./errors";
 import { FaultRule, Faults, seededRandom, validateFaultRule } from "./faults";
 import { IdempotencyTokens } from "./idempotency";
 import { Params } from "./params";
-import { errorFrom, ProductBackend } from "./product";
+import { errorFrom, ProductBackend, REGIONS } from "./product";
 import { RamPolicies, parsePolicy, Policy, PolicyError } from "./ram";
 import { RateLimiter } from "./rate-limit";
+import { ReplyFormat, replyFormat, sendReply } from "./reply";
 import { Authenticator, Credential } from "./signature";
 import { Instance, ProductName, Store } from "./store";
 
@@ -39,6 +40,7 @@ export interface ServerOptions {
 }
 
 const MAX_BODY = 1024 * 1024;
+const MAX_HEADER_BYTES = 256 * 1024;
 
 class HttpError extends Error {
   constructor(readonly status: number, message: string) {
@@ -50,7 +52,8 @@ export class EmulatorServer {
   readonly store = new Store();
   readonly tokens = new IdempotencyTokens();
   readonly faults: Faults;
-  readonly rateLimits = new RateLimiter();
+  /** Counts requests per emulated second: the window is compressed by the time scale like every transition. */
+  readonly rateLimits = new RateLimiter(() => 1000 * this.clock.timeScale);
   readonly ram: RamPolicies;
   readonly log: RequestLogEntry[] = [];
   private logSeq = 0;
@@ -59,6 +62,8 @@ export class EmulatorServer {
   private readonly auth: Authenticator;
   private readonly http: Server;
   private readonly sockets = new Set<Socket>();
+  /** Per reply: the format the request asked for and the region it named (for HostId). */
+  private readonly replyStyle = new WeakMap<ServerResponse, { format: ReplyFormat; regionId?: string }>();
 
   constructor(private readonly options: ServerOptions) {
     for (const p of options.products) {
@@ -72,9 +77,10 @@ export class EmulatorServer {
     for (const c of options.credentials) if (c.policy !== undefined) policies.set(c.accessKeyId, parsePolicy(c.policy, `the RAM policy of credential ${c.accessKeyId}`));
     this.ram = new RamPolicies(policies);
     this.faults = new Faults(seededRandom(options.seed));
-    this.http = createServer((req, res) => {
+    // RPC SDKs put every parameter in the query string: a 32 KB UserData makes a URL far over Node's 16 KB default.
+    this.http = createServer({ maxHeaderSize: MAX_HEADER_BYTES }, (req, res) => {
       this.handle(req, res).catch((e: unknown) => {
-        if (!res.headersSent) this.sendJson(res, 500, { Code: "InternalError", Message: String(e) });
+        if (!res.headersSent) this.sendApiError(res, randomUUID().toUpperCase(), undefined, commonError("InternalError"));
       });
     });
     this.http.on("connection", (s) => {
@@ -130,6 +136,7 @@ export class EmulatorServer {
     if (body.length > 0 && contentType.startsWith("application/x-www-form-urlencoded")) {
       for (const [k, v] of new URLSearchParams(body.toString("utf8"))) form[k] = v;
     }
+    this.replyStyle.set(res, { format: replyFormat(query, form), regionId: query.RegionId ?? form.RegionId });
     const versionHint = String(req.headers["x-acs-version"] ?? query.Version ?? form.Version ?? "");
     const actionHint = String(req.headers["x-acs-action"] ?? query.Action ?? form.Action ?? "");
     const hinted = this.byVersion.get(versionHint);
@@ -172,7 +179,7 @@ export class EmulatorServer {
 
       const after = this.faults.pick(product.name, who.action, "after");
       if (after && (await this.applyFault(after, res, entry, requestId, product))) return;
-      this.sendJson(res, 200, { RequestId: requestId, ...result });
+      sendReply(res, 200, { RequestId: requestId, ...result }, { format: this.replyStyle.get(res)?.format ?? "JSON", root: `${who.action}Response`, requestId });
     } catch (e) {
       const err = e instanceof ApiError ? e : new ApiError("InternalError", 500, `The request processing has failed due to some unknown error: ${String(e)}`);
       entry.status = err.status;
@@ -211,16 +218,18 @@ export class EmulatorServer {
   }
 
   private sendApiError(res: ServerResponse, requestId: string, product: ProductBackend | undefined, err: ApiError): void {
-    for (const [k, v] of Object.entries(err.headers)) res.setHeader(k, v);
-    const host = product?.hostId ?? "aliyuncs.com";
-    this.sendJson(res, err.status, {
+    const style = this.replyStyle.get(res);
+    // A region the gateway does not know is answered by the global endpoint.
+    const regional = style?.regionId && (REGIONS as readonly string[]).includes(style.regionId) ? style.regionId : undefined;
+    const host = regional && product?.regionalHostId ? product.regionalHostId(regional) : product?.hostId ?? "aliyuncs.com";
+    sendReply(res, err.status, {
       RequestId: requestId,
       HostId: host,
       Code: err.code,
       Message: err.message,
       Recommend: `https://api.aliyun.com/troubleshoot?q=${encodeURIComponent(err.code)}&product=${product?.productCode ?? ""}&requestId=${requestId}`,
       ...err.body,
-    });
+    }, { format: style?.format ?? "JSON", root: "Error", requestId, headers: err.headers });
   }
 
   private sendJson(res: ServerResponse, status: number, body: unknown): void {

@@ -1,10 +1,10 @@
 // The DDS (2015-12-01) actions the emulator serves: the replica-set lifecycle of alicloud-apis.md §2.
-import { createHash } from "node:crypto";
 import { invalid } from "../core/errors";
 import { ActionContext, ActionHandler, errorFrom, newId, regionParam, throwIfBlocked } from "../core/product";
 import { Instance } from "../core/store";
+import { parseTags, tagActions, tagFilter } from "../core/tags";
 import { DDS_ERRORS } from "./errors";
-import { lockModeOf, scheduleCreated, scheduleExpiryLock, startRelease } from "./lifecycle";
+import { inRecycleBin, lockModeOf, RECYCLED, scheduleCreated, scheduleExpiryLock, startRelease } from "./lifecycle";
 import { attrsOf, DdsAttrs, renderInstance } from "./render";
 import { networkOf } from "../vpc/placement";
 
@@ -28,16 +28,11 @@ function instanceId(ctx: ActionContext, ...names: string[]): string {
 /** Looked up by id in every region: these calls carry no RegionId (alicloud-apis.md §4.2). */
 function findInstance(ctx: ActionContext, id: string): Instance {
   const instance = ctx.store.get(id);
-  if (!instance || instance.product !== "dds") throw error("InvalidDBInstanceId.NotFound");
+  // A recycle-bin entry is released: the calls on instances no longer find it (TF's delete waits for that).
+  if (!instance || instance.product !== "dds" || inRecycleBin(instance)) throw error("InvalidDBInstanceId.NotFound");
   return instance;
 }
 
-/** Idempotency fingerprint: the password takes part only as a hash, so it is never kept in clear. */
-function fingerprintParams(raw: Record<string, string>): Record<string, string> {
-  const out = { ...raw };
-  if (out.AccountPassword !== undefined) out.AccountPassword = createHash("sha256").update(out.AccountPassword).digest("hex");
-  return out;
-}
 
 function checkPassword(password: string | undefined): void {
   if (password === undefined) return;
@@ -75,8 +70,9 @@ const createDBInstance: ActionHandler = (ctx) => {
   if (releaseProtection && chargeType === "PrePaid") throw error("ChargeTypeViolation");
   checkPassword(params.string("AccountPassword"));
   const net = networkOf(ctx, regionId, { vSwitchId: params.string("VSwitchId"), zoneId: params.string("ZoneId"), vpcId: params.string("VpcId") });
+  const tags = parseTags(params);
 
-  return ctx.tokens.run("dds:CreateDBInstance", params.string("ClientToken"), fingerprintParams(params.raw), "ClientToken", () => {
+  return ctx.tokens.run("dds:CreateDBInstance", params.string("ClientToken"), params.raw, "ClientToken", () => {
     const now = clock.now();
     const id = newId("dds", regionId);
     const attrs: DdsAttrs = {
@@ -92,6 +88,7 @@ const createDBInstance: ActionHandler = (ctx) => {
       DBInstanceReleaseProtection: releaseProtection,
       CreationTime: clock.iso(now, "second"),
       OrderId: String(Math.floor(2e14 + Math.random() * 7e14)),
+      Tags: tags,
     };
     const { vpcId, vSwitchId } = net;
     if (vpcId !== undefined) attrs.VPCId = vpcId;
@@ -135,6 +132,7 @@ const describeDBInstances: ActionHandler = (ctx) => {
   // Only replica sets are emulated, so asking for sharded clusters lists nothing.
   const type = params.oneOf("DBInstanceType", ["replicate", "sharding"] as const, "replicate");
   const expired = expiredFilter(params.string("Expired"));
+  const tagsMatch = tagFilter(params);
   const now = clock.now();
   const equals: [string, (i: Instance) => unknown][] = [
     ["DBInstanceId", (i) => i.id],
@@ -145,9 +143,13 @@ const describeDBInstances: ActionHandler = (ctx) => {
     ["VSwitchId", (i) => attrsOf(i).VSwitchId],
     ["ZoneId", (i) => attrsOf(i).ZoneId],
   ];
+  // The recycle bin is listed only when asked for (DBInstanceStatus=Released), as the console lists it apart.
+  const recycled = params.string("DBInstanceStatus") === RECYCLED;
   const matching = type === "sharding" ? [] : store.all("dds").filter((i) =>
     i.regionId === regionId &&
+    inRecycleBin(i) === recycled &&
     (!expired || expired(i, now)) &&
+    tagsMatch(attrsOf(i).Tags ?? []) &&
     equals.every(([name, get]) => !params.has(name) || get(i) === params.string(name)));
   const page = matching.slice((pageNumber - 1) * pageSize, pageNumber * pageSize);
   return {
@@ -196,7 +198,19 @@ const destroyInstance: ActionHandler = (ctx) => {
   });
 };
 
+const tagged = tagActions({
+  product: "dds",
+  resourceTypes: ["INSTANCE"],
+  instanceType: "INSTANCE",
+  listedType: "ALIYUN::DDS::INSTANCE",
+  getTags: (i) => attrsOf(i).Tags ?? [],
+  setTags: (i, tags) => {
+    attrsOf(i).Tags = tags;
+  },
+});
+
 export const DDS_ACTIONS: Record<string, ActionHandler> = {
+  ...tagged,
   CreateDBInstance: createDBInstance,
   DescribeDBInstanceAttribute: describeDBInstanceAttribute,
   DescribeDBInstances: describeDBInstances,

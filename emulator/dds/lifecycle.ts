@@ -56,5 +56,32 @@ export function scheduleCreated(store: Store, clock: Clock, instance: Instance):
 export function startRelease(store: Store, clock: Clock, instance: Instance, duration: "dds.deleting" | "dds.destroying"): void {
   store.cancel(instance.id);
   instance.status = "Deleting";
-  store.at(instance.id, clock.now() + clock.duration(duration), "released", (inst) => store.remove(inst.id));
+  store.at(instance.id, clock.now() + clock.duration(duration), "released", (inst, at) => {
+    if (duration === "dds.deleting" && keptInRecycleBin(inst)) moveToRecycleBin(store, clock, inst, at);
+    else store.remove(inst.id);
+  });
+}
+
+// ---- the recycle bin ------------------------------------------------------------------------------------
+
+/** Standalone instance classes: mdb.single.* (4.2 and later), dds.sn*.* and the historical dds.n2.small.1. */
+export const isStandalone = (instance: Instance): boolean => /^(mdb\.single\.|dds\.s?n\d)/.test(String(instance.attrs.DBInstanceClass));
+
+/**
+ * A released (DeleteDBInstance) pay-as-you-go replica set stays in the recycle bin for 7 days; a standalone
+ * instance does not (the docs: it cannot be restored from the bin). TDE and sharded clusters are not emulated.
+ */
+export const keptInRecycleBin = (instance: Instance): boolean => instance.chargeType === "PostPaid" && !isStandalone(instance);
+
+/** In the recycle bin: released, not described by DescribeDBInstanceAttribute any more, listed on request. */
+export const inRecycleBin = (instance: Instance): boolean => instance.status === RECYCLED;
+
+/** DBInstanceStatus (and LockMode) of a recycle-bin entry, as DescribeDBInstances lists it. */
+export const RECYCLED = "Released";
+
+function moveToRecycleBin(store: Store, clock: Clock, instance: Instance, at: number): void {
+  instance.status = RECYCLED;
+  setLockMode(instance, "Released");
+  instance.attrs.DestroyTime = clock.iso(at, "second");
+  store.at(instance.id, at + clock.duration("dds.recycleBinRetention"), "purged", (inst) => store.remove(inst.id));
 }

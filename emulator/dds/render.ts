@@ -2,6 +2,7 @@
 // DescribeDbinstanceAttributeResponseBody names it (numbers and booleans typed as the SDK model expects).
 import { Clock } from "../core/clock";
 import { Instance } from "../core/store";
+import { Tag } from "../core/tags";
 
 /** Attributes kept in `Instance.attrs`, under their Describe names. */
 export interface DdsAttrs {
@@ -19,6 +20,9 @@ export interface DdsAttrs {
   DBInstanceReleaseProtection: boolean;
   CreationTime: string;
   OrderId: string;
+  /** When it was released into the recycle bin. */
+  DestroyTime?: string;
+  Tags?: Tag[];
 }
 
 export function attrsOf(instance: Instance): DdsAttrs {
@@ -40,6 +44,7 @@ export function renderInstance(instance: Instance, clock: Clock): Record<string,
     ChargeType: instance.chargeType,
     ...(instance.expireTime === undefined ? {} : { ExpireTime: clock.iso(instance.expireTime, "minute") }),
     CreationTime: a.CreationTime,
+    ...(a.DestroyTime === undefined ? {} : { DestroyTime: a.DestroyTime }),
     LockMode: a.LockMode,
     DBInstanceReleaseProtection: a.DBInstanceReleaseProtection,
     DBInstanceOrderStatus: "all_completed",
@@ -49,5 +54,6 @@ export function renderInstance(instance: Instance, clock: Clock): Record<string,
     VSwitchId: a.VSwitchId,
     NetworkType: a.NetworkType,
     ReplicationFactor: a.ReplicationFactor,
+    Tags: { Tag: (a.Tags ?? []).map((t) => ({ Key: t.Key, Value: t.Value })) },
   };
 }

@@ -3,12 +3,15 @@
 import { ApiError, invalid, missing } from "../core/errors";
 import { ActionContext, ActionHandler, newId, regionParam } from "../core/product";
 import { Params } from "../core/params";
+import { fromEcsTags, tagFilter, toEcsTags } from "../core/tags";
 import { Instance } from "../core/store";
 import { ecsError, ecsErrorWith } from "./errors";
 import {
   boot, Change, CHARGE_TYPES, EcsAttrs, ecsAttrs, hasLock, inArrears, isExpired, LOCK_REASONS, NOT_APPLICABLE, planRelease, planStop,
   ReleaseOptions, scheduleExpiry, start, STATUSES, STOPPED_MODES, StopOptions,
 } from "./model";
+import { ECS_INSTANCE_DATA_ACTIONS } from "./instance-data";
+import { instanceAttributeChanges, parseLaunch } from "./launch-params";
 import { renderInstance } from "./render";
 import { SECURITY_GROUP_ACTIONS } from "./security-groups";
 import { networkOf } from "../vpc/placement";
@@ -20,7 +23,7 @@ const WEEK_PERIODS = [1, 2, 3, 4];
 
 // ---- shared helpers ---------------------------------------------------------------------------------
 
-function findAnywhere(ctx: ActionContext, id: string): Instance {
+export function findAnywhere(ctx: ActionContext, id: string): Instance {
   const inst = ctx.store.get(id);
   if (!inst || inst.product !== "ecs") throw ecsError("InvalidInstanceId.NotFound");
   return inst;
@@ -128,15 +131,9 @@ function wildcard(pattern: string): RegExp {
 
 // ---- actions ----------------------------------------------------------------------------------------
 
-const RunInstances: ActionHandler = (ctx) => {
+export const RunInstances: ActionHandler = (ctx) => {
   const p = ctx.params;
   const regionId = regionParam(p) as string;
-  const imageId = p.required("ImageId");
-  const instanceType = p.required("InstanceType");
-  const vSwitchId = p.required("VSwitchId");
-  const securityGroupIds = p.has("SecurityGroupId") ? [p.required("SecurityGroupId")] : p.repeatList("SecurityGroupIds", 16);
-  if (securityGroupIds.length === 0) throw missing("SecurityGroupId");
-  const net = networkOf(ctx, regionId, { vSwitchId, zoneId: p.string("ZoneId"), securityGroupIds });
   const amount = p.int("Amount", [1, 100]) ?? 1;
   const minAmount = p.int("MinAmount");
   if (minAmount !== undefined && (minAmount < 1 || minAmount > amount)) throw ecsError("InvalidMinAmount.Malformed");
@@ -145,7 +142,9 @@ const RunInstances: ActionHandler = (ctx) => {
   const expiry = chargeType === "PrePaid" ? subscriptionTerm(p, { periodRequired: true, units: ["Month", "Week"] }) : undefined;
   const deletionProtection = p.bool("DeletionProtection");
   if (deletionProtection && chargeType === "PrePaid") throw ecsErrorWith("InvalidParameter", DP_POSTPAID_ONLY);
-  const tags = p.tags(20).map((t) => ({ TagKey: t.Key, TagValue: t.Value }));
+  const launch = parseLaunch(p, { regionId, amount, prePaid: chargeType === "PrePaid" });
+  const { imageId, instanceType, vSwitchId, securityGroupIds } = launch;
+  const net = networkOf(ctx, regionId, { vSwitchId, zoneId: p.string("ZoneId"), securityGroupIds, interfaces: launch.attrs(0, "i-check").NetworkInterfaces.slice(1) });
   const autoReleaseTime = parseAutoReleaseTime(p, ctx.clock.now());
   if (autoReleaseTime !== undefined && chargeType !== "PostPaid") throw ecsError("ChargeTypeViolation");
 
@@ -156,7 +155,7 @@ const RunInstances: ActionHandler = (ctx) => {
     for (let n = 0; n < amount; n++) {
       const id = newId("i", regionId);
       const attrs: EcsAttrs = {
-        InstanceName: p.string("InstanceName") ?? id,
+        InstanceName: launch.instanceName(n, id) ?? id,
         Description: p.string("Description") ?? "",
         ImageId: imageId,
         InstanceType: instanceType,
@@ -164,7 +163,7 @@ const RunInstances: ActionHandler = (ctx) => {
         VSwitchId: vSwitchId,
         VpcId: net.vpcId as string,
         SecurityGroupIds: securityGroupIds,
-        Tags: tags,
+        Tags: toEcsTags(launch.tags),
         DeletionProtection: deletionProtection,
         OperationLocks: [],
         StoppedMode: NOT_APPLICABLE,
@@ -172,6 +171,7 @@ const RunInstances: ActionHandler = (ctx) => {
         StartTime: "",
         releasing: false,
         disksReleasedWithInstance: false,
+        ...launch.attrs(n, id),
       };
       const inst = ctx.store.add({ id, product: "ecs", regionId, status: "Pending", chargeType: chargeType as Instance["chargeType"], expireTime: expiry?.(now), attrs });
       boot(ctx, inst, now);
@@ -195,7 +195,7 @@ const DescribeInstances: ActionHandler = (ctx) => {
   if (lockReason !== undefined && !(LOCK_REASONS as readonly string[]).includes(lockReason)) throw ecsError("InvalidLockReason.NotFound");
   const name = p.string("InstanceName");
   const namePattern = name === undefined ? undefined : wildcard(name);
-  const tags = p.tags(20);
+  const tagsMatch = tagFilter(p);
   const exact: [string, (a: EcsAttrs) => string[]][] = [
     ["ZoneId", (a) => [a.ZoneId]],
     ["VpcId", (a) => [a.VpcId]],
@@ -218,7 +218,7 @@ const DescribeInstances: ActionHandler = (ctx) => {
     if (chargeType && inst.chargeType !== chargeType) return false;
     if (lockReason && !hasLock(inst, lockReason)) return false;
     if (namePattern && !namePattern.test(a.InstanceName)) return false;
-    if (!tags.every((t) => a.Tags.some((x) => x.TagKey === t.Key && (t.Value === "" || x.TagValue === t.Value)))) return false;
+    if (!tagsMatch(fromEcsTags(a.Tags))) return false;
     return exact.every(([param, values]) => !p.has(param) || values(a).includes(p.required(param)));
   });
   const render = (list: Instance[]) => ({ Instance: list.map((i) => renderInstance(i, ctx.clock)) });
@@ -328,15 +328,13 @@ const DeleteInstances: ActionHandler = (ctx) => {
 const ModifyInstanceAttribute: ActionHandler = (ctx) => {
   const p = ctx.params;
   const deletionProtection = p.has("DeletionProtection") ? p.bool("DeletionProtection") : undefined;
-  const name = p.string("InstanceName");
-  const description = p.string("Description");
   const inst = findAnywhere(ctx, p.required("InstanceId"));
+  const a = ecsAttrs(inst);
+  const changes = instanceAttributeChanges(p, a.ImageId);
   // Turning protection off on a subscription is harmless (it cannot be on), so only turning it on is refused.
   if (deletionProtection && inst.chargeType === "PrePaid") throw ecsErrorWith("InvalidParameter", DP_POSTPAID_ONLY);
-  const a = ecsAttrs(inst);
   if (deletionProtection !== undefined) a.DeletionProtection = deletionProtection;
-  if (name !== undefined) a.InstanceName = name;
-  if (description !== undefined) a.Description = description;
+  Object.assign(a, changes);
   return {};
 };
 
@@ -406,6 +404,7 @@ const ModifyInstanceAutoReleaseTime: ActionHandler = (ctx) => {
 };
 
 export const ECS_ACTIONS: Record<string, ActionHandler> = {
+  ...ECS_INSTANCE_DATA_ACTIONS,
   ModifyInstanceAutoReleaseTime,
   RunInstances,
   DescribeInstances,

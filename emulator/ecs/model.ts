@@ -5,6 +5,7 @@ import { Clock } from "../core/clock";
 import { throwIfBlocked } from "../core/product";
 import { Instance, Store } from "../core/store";
 import { ECS_ERRORS, ecsError } from "./errors";
+import { LaunchAttrs } from "./launch-params";
 
 export const STATUSES = ["Pending", "Running", "Starting", "Stopping", "Stopped"] as const;
 export const CHARGE_TYPES = ["PostPaid", "PrePaid"] as const;
@@ -54,9 +55,10 @@ export type EcsAttrs = {
   releasing: boolean;
   /** Released under a security lock, which releases disks even with DeleteWithInstance=false (§1.2). */
   disksReleasedWithInstance: boolean;
+  // Launch parameters (RunInstances); optional so that instances made by other create calls need not set them.
   /** Virtual ms when the service releases the instance by itself (auto-release.ts); undefined: never. */
   AutoReleaseTime?: number;
-};
+} & Partial<LaunchAttrs>;
 
 /** What lifecycle code needs; both ActionContext and AdminContext provide it. */
 export interface Env {

@@ -1,8 +1,9 @@
 // R-KVStore (2015-01-01) actions: create, describe, modify, release into the recycle bin, destroy from it.
-import { createHash, randomInt } from "node:crypto";
+import { randomInt } from "node:crypto";
 import { ApiError, invalid, missing } from "../core/errors";
 import { ActionContext, ActionHandler, errorFrom, newId, regionParam, throwIfBlocked } from "../core/product";
 import { Instance } from "../core/store";
+import { parseTags, tagActions, tagFilter } from "../core/tags";
 import { KV_ERRORS } from "./errors";
 import { inRecycleBin, KvAttrs, kvAttrs, scheduleCreated, scheduleDestroy, scheduleExpiry, scheduleRelease } from "./lifecycle";
 import { renderAttribute, renderListItem } from "./render";
@@ -75,12 +76,6 @@ function addMonths(ms: number, months: number): number {
   return d.getTime();
 }
 
-/** The Token fingerprint must tell passwords apart without keeping them. */
-function fingerprintParams(raw: Record<string, string>): Record<string, string> {
-  const out = { ...raw };
-  if (out.Password !== undefined) out.Password = createHash("sha256").update(out.Password).digest("hex");
-  return out;
-}
 
 const createInstance: ActionHandler = (ctx) => {
   const p = ctx.params;
@@ -102,14 +97,14 @@ const createInstance: ActionHandler = (ctx) => {
   const shardCount = p.int("ShardCount", [1, 256]);
   const port = p.int("Port", [1024, 65535]) ?? 6379;
   const instanceName = instanceNameParam(ctx, "InstanceName") ?? "";
-  const tags = p.tags(20);
+  const tags = parseTags(p);
   // Password is accepted and never kept, returned or logged (only hashed into the Token fingerprint).
   const net = networkOf(ctx, regionId, { vSwitchId: p.string("VSwitchId"), zoneId: p.string("ZoneId"), vpcId: p.string("VpcId") });
   if (p.bool("DryRun")) throw fail("DryRunOperation");
 
   const instanceClass = classParam ?? classOfCapacity(capacityParam!);
   const capacity = capacityParam ?? capacityOfClass(instanceClass);
-  return ctx.tokens.run("r-kvstore:CreateInstance", p.string("Token"), fingerprintParams(p.raw), "Token", () => {
+  return ctx.tokens.run("r-kvstore:CreateInstance", p.string("Token"), p.raw, "Token", () => {
     const now = ctx.clock.now();
     const id = newId("r", regionId);
     const attrs: KvAttrs = {
@@ -179,8 +174,8 @@ const ATTR_FILTERS = ["InstanceType", "EngineVersion", "NodeType", "Architecture
 
 const describeInstances: ActionHandler = (ctx) => {
   const p = ctx.params;
-  const tagFilters = p.tags(20);
-  const regionId = regionParam(p, tagFilters.length > 0);
+  const tagsMatch = tagFilter(p);
+  const regionId = regionParam(p, Object.keys(p.raw).some((k) => k.startsWith("Tag.")));
   const ids = p.string("InstanceIds")?.split(",").map((s) => s.trim()).filter((s) => s !== "");
   if (ids && ids.length > MAX_INSTANCE_IDS) throw invalid("InstanceIds");
   const status = p.oneOf("InstanceStatus", INSTANCE_STATUSES);
@@ -206,7 +201,7 @@ const describeInstances: ActionHandler = (ctx) => {
       const want = p.string(name);
       if (want !== undefined && String(a[name]) !== want) return false;
     }
-    return tagFilters.every((t) => a.Tags.some((have) => have.Key === t.Key && (t.Value === "" || have.Value === t.Value)));
+    return tagsMatch(a.Tags);
   });
   const page = matches.slice((pageNumber - 1) * pageSize, pageNumber * pageSize);
   return {
@@ -256,7 +251,19 @@ const destroyInstance: ActionHandler = (ctx) => {
   return {};
 };
 
+const tagged = tagActions({
+  product: "r-kvstore",
+  resourceTypes: ["INSTANCE"],
+  instanceType: "INSTANCE",
+  listedType: "ALIYUN::KVSTORE::INSTANCE",
+  getTags: (i) => kvAttrs(i).Tags,
+  setTags: (i, tags) => {
+    kvAttrs(i).Tags = tags;
+  },
+});
+
 export const KV_ACTIONS: Record<string, ActionHandler> = {
+  ...tagged,
   CreateInstance: createInstance,
   DescribeInstanceAttribute: describeInstanceAttribute,
   DescribeInstances: describeInstances,

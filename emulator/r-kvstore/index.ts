@@ -1,6 +1,6 @@
 // Redis / Tair (R-KVStore, 2015-01-01): pay-as-you-go release into the recycle bin, destroy from the bin, and a
 // subscription's expiry timeline (alicloud-apis.md §3).
-import { ProductBackend } from "../core/product";
+import { APSARADB_CENTRAL_REGIONS, endpointHost, ProductBackend } from "../core/product";
 import { KV_ACTIONS, KV_RELEASE_ACTIONS } from "./actions";
 import { KV_ERRORS } from "./errors";
 import { inRecycleBin, KV_DURATIONS, scheduleExpiry } from "./lifecycle";
@@ -11,6 +11,7 @@ export function rKvStoreBackend(): ProductBackend {
     productCode: "R-kvstore",
     version: "2015-01-01",
     hostId: "r-kvstore.aliyuncs.com",
+    regionalHostId: endpointHost("r-kvstore", APSARADB_CENTRAL_REGIONS),
     durations: KV_DURATIONS,
     errors: KV_ERRORS,
     actions: KV_ACTIONS,

@@ -3,7 +3,7 @@
 import { ProductBackend } from "../core/product";
 import { VPC_ACTIONS } from "./actions";
 import { VPC_ERRORS } from "./errors";
-import { instancesInSecurityGroup, instancesInVSwitch, network, seedDefaultNetwork, vSwitchStatus, vpcStatus } from "./model";
+import { configureNetwork, instancesInSecurityGroup, instancesInVSwitch, network, vSwitchStatus, vpcStatus } from "./model";
 
 export interface VpcBackendOptions {
   /** Start every region with the default VPC, vSwitches and security group (default true). */
@@ -31,8 +31,8 @@ export function vpcBackend(options: VpcBackendOptions = {}): ProductBackend {
     lock() {
       throw new Error("network resources have no locks");
     },
-    seed({ store, clock }) {
-      if (options.defaultNetwork !== false) seedDefaultNetwork(store, clock);
+    seed({ store }) {
+      configureNetwork(store, options.defaultNetwork !== false);
     },
     adminViews: {
       /** `GET /_emulator/network[?default=false]`: every VPC, vSwitch and security group, with what uses it. */

@@ -76,9 +76,23 @@ export class Network {
 
 const NETWORK = "vpc:network";
 
-/** The store's network, settled to the clock's now. */
+/** Whether a store's network starts with the default network; kept across Store.clear(). */
+const WITH_DEFAULTS = new WeakMap<Store, boolean>();
+
+export function configureNetwork(store: Store, defaultNetwork: boolean): void {
+  WITH_DEFAULTS.set(store, defaultNetwork);
+}
+
+/**
+ * The store's network, settled to the clock's now. It is made on first use after a start or a Store.clear()
+ * (admin reset, the benchmark's own reset), with the default network unless that is turned off.
+ */
 export function network(store: Store, clock: Clock): Network {
-  const net = store.side(NETWORK, () => new Network());
+  const net = store.side(NETWORK, () => {
+    const fresh = new Network();
+    if (WITH_DEFAULTS.get(store) !== false) seedDefaultNetwork(fresh, clock.now());
+    return fresh;
+  });
   net.settle(clock.now());
   return net;
 }
@@ -102,15 +116,20 @@ export function vSwitchStatus(vsw: VSwitch, now: number): "Pending" | "Available
  * Redis instance until it is gone, recycle-bin entries included (see the README's fidelity notes).
  */
 export function instancesInVSwitch(store: Store, vSwitchId: string): Instance[] {
-  return store.all().filter((i) => i.attrs.VSwitchId === vSwitchId);
+  return store.all().filter((i) => i.attrs.VSwitchId === vSwitchId || interfacesOf(i).some((n) => n.VSwitchId === vSwitchId));
 }
 
-/** Instances that name the security group. */
+/** Instances that name the security group (on any of their network interfaces). */
 export function instancesInSecurityGroup(store: Store, securityGroupId: string): Instance[] {
-  return store.all().filter((i) => {
-    const many = i.attrs.SecurityGroupIds;
-    return (Array.isArray(many) && many.includes(securityGroupId)) || i.attrs.SecurityGroupId === securityGroupId;
-  });
+  const named = (many: unknown) => Array.isArray(many) && many.includes(securityGroupId);
+  return store.all().filter((i) =>
+    named(i.attrs.SecurityGroupIds) || i.attrs.SecurityGroupId === securityGroupId || interfacesOf(i).some((n) => named(n.SecurityGroupIds)));
+}
+
+/** ECS network interfaces (attrs.NetworkInterfaces), primary and secondary. */
+function interfacesOf(i: Instance): { VSwitchId?: unknown; SecurityGroupIds?: unknown }[] {
+  const list = i.attrs.NetworkInterfaces;
+  return Array.isArray(list) ? (list as { VSwitchId?: unknown; SecurityGroupIds?: unknown }[]) : [];
 }
 
 export function instancesInVpc(store: Store, vpcId: string): Instance[] {
@@ -153,12 +172,12 @@ export function availableIps(store: Store, vsw: VSwitch): number {
 // ---- the default network ------------------------------------------------------------------------------
 
 /** Every region's default VPC (172.16.0.0/12), a default vSwitch per zone (a /20 each) and a default group. */
-export function seedDefaultNetwork(store: Store, clock: Clock): void {
-  const net = network(store, clock);
-  const at = clock.now();
+function seedDefaultNetwork(net: Network, at: number): void {
   for (const regionId of REGIONS) {
     const vpcId = defaultVpcId(regionId);
-    const timed = { regionId, isDefault: true, createdAt: at, availableAt: at };
+    // Available from the beginning of time: a request whose clock reading predates the network's lazy
+    // creation (concurrent requests) must not see the default network Pending.
+    const timed = { regionId, isDefault: true, createdAt: at, availableAt: 0 };
     net.vpcs.set(vpcId, {
       ...timed, id: vpcId, name: "", description: "", cidrBlock: "172.16.0.0/12",
       vRouterId: `vrt-default-${regionId}`, routeTableId: `vtb-default-${regionId}`, resourceGroupId: "", tags: [],

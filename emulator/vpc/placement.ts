@@ -12,6 +12,8 @@ export interface NetworkRequest {
   zoneId?: string;
   vpcId?: string;
   securityGroupIds?: string[];
+  /** Secondary network interfaces (ECS NetworkInterface.N): their vSwitch and groups are checked the same way. */
+  interfaces?: { VSwitchId?: string; SecurityGroupIds: string[] }[];
 }
 
 export interface Placement {
@@ -44,6 +46,10 @@ export function networkOf(env: { store: Store; clock: Clock }, regionId: string,
     const sg = net.securityGroups.get(id);
     if (!sg || sg.regionId !== regionId) throw createNetworkError("InvalidSecurityGroupId.NotFound");
     if (vpcId !== undefined && sg.vpcId !== vpcId) throw createNetworkError("InvalidParameter.Mismatch", "Specified security group and virtual switch are not in the same VPC.");
+  }
+  for (const eni of req.interfaces ?? []) {
+    const placed = networkOf(env, regionId, { vSwitchId: eni.VSwitchId, vpcId, securityGroupIds: eni.SecurityGroupIds });
+    if (zoneId !== undefined && placed.zoneId !== undefined && placed.zoneId !== zoneId) throw createNetworkError("InvalidParameter.Mismatch");
   }
   return { zoneId, vpcId, vSwitchId: req.vSwitchId, securityGroupIds: groups };
 }

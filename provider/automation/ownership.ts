@@ -3,7 +3,7 @@
 export const OWNERSHIP_TAG_KEYS = { project: "pulumi:project", stack: "pulumi:stack", name: "pulumi:name" } as const;
 
 /** ISO time after which `sweep --expired` releases the instance (MongoDB, Redis; ECS uses the cloud's AutoReleaseTime). */
-export const EXPIRES_AT_TAG_KEY = "pulumi:expires-at";
+export { EXPIRES_AT_TAG_KEY } from "../core/time-to-live";
 
 /** The tag filter for one stack (or, without a stack, every stack of the project). */
 export function ownershipFilter(project: string, stack?: string): Record<string, string> {

@@ -1,6 +1,6 @@
 // The one retry policy: capped exponential backoff with full jitter, aware of flow control (the server's
 // retry-after wins and throttling backs off from a longer base), all under the operation's deadline.
-import * as $dara from "@darabonba/typescript";
+import type * as $dara from "@darabonba/typescript";
 import { Catalog } from "./catalog";
 import { runtimeOptions } from "./clients";
 import { ApiFailure, asApiFailure, FailureContext, ReleaseError, retryClassOf } from "./failure";

@@ -1,12 +1,21 @@
-// Time-to-live: `expiresAt` (an ISO time) or `timeToLive` ("4h", "30m", "2d") on every resource. ECS hands it to the
-// cloud (AutoReleaseTime), which releases the instance itself; MongoDB and Redis carry it as a tag that
-// `alicloud-release sweep --expired` acts on. Durations use the same units as `sweep --older-than`.
+// Time-to-live: `expiresAt` (an ISO time) or `timeToLive` ("4h", "30m", "2d", "1h30m") on every resource. ECS hands
+// it to the cloud (AutoReleaseTime), which releases the instance itself; MongoDB and Redis carry it as the tag
+// `pulumi:expires-at` that `alicloud-release sweep --expired` acts on. Durations use the same units as
+// `sweep --older-than`. The resolved time is stored in the outputs as `expiresAt`, so a relative `timeToLive`
+// does not slide forward at every `up`: it is computed at create, and again only when it is changed.
+import type { CheckFailure } from "./options";
+
+export const TTL_KEYS = ["expiresAt", "timeToLive"] as const;
+
+/** The tag MongoDB and Redis instances carry (ECS too has its AutoReleaseTime). */
+export const EXPIRES_AT_TAG_KEY = "pulumi:expires-at";
 
 const UNITS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
 
 /** "90m", "4h", "2d", "1h30m" → milliseconds; undefined when it is not such a duration. */
 export function parseDuration(text: string): number | undefined {
-  const parts = /^(\d+[smhdw])+$/.test(text.trim()) ? text.trim().match(/\d+[smhdw]/g) : null;
+  const t = text.trim();
+  const parts = /^(\d+[smhdw])+$/.test(t) ? t.match(/\d+[smhdw]/g) : null;
   if (!parts) return undefined;
   const ms = parts.reduce((sum, p) => sum + Number(p.slice(0, -1)) * UNITS[p.slice(-1)], 0);
   return ms > 0 ? ms : undefined;
@@ -14,3 +23,30 @@ export function parseDuration(text: string): number | undefined {
 
 /** ISO-8601 to the second, as the APIs take times. */
 export const isoSecond = (ms: number): string => new Date(ms).toISOString().slice(0, 19) + "Z";
+
+const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
+
+export function ttlFailures(news: Record<string, unknown>): CheckFailure[] {
+  const failures: CheckFailure[] = [];
+  const { expiresAt, timeToLive } = news;
+  if (expiresAt !== undefined && timeToLive !== undefined) failures.push({ property: "timeToLive", reason: "give expiresAt (a time) or timeToLive (a duration), not both" });
+  if (expiresAt !== undefined && !(typeof expiresAt === "string" && ISO.test(expiresAt) && Number.isFinite(Date.parse(expiresAt)))) {
+    failures.push({ property: "expiresAt", reason: `expiresAt must be an ISO-8601 time with a zone, like "2026-12-24T18:00:00Z", got ${JSON.stringify(expiresAt)}` });
+  }
+  if (timeToLive !== undefined && !(typeof timeToLive === "string" && parseDuration(timeToLive) !== undefined)) {
+    failures.push({ property: "timeToLive", reason: `timeToLive must be a duration like "30m", "4h", "2d" or "1h30m", got ${JSON.stringify(timeToLive)}` });
+  }
+  return failures;
+}
+
+/** The expiry the inputs ask for, resolved against `now` (ISO to the second); undefined without a time-to-live. */
+export function resolveExpiresAt(inputs: Record<string, unknown>, now = Date.now()): string | undefined {
+  if (typeof inputs.expiresAt === "string" && inputs.expiresAt) return isoSecond(Date.parse(inputs.expiresAt));
+  const ms = typeof inputs.timeToLive === "string" ? parseDuration(inputs.timeToLive) : undefined;
+  return ms === undefined ? undefined : isoSecond(now + ms);
+}
+
+/** Whether an update must apply the time-to-live again: either input changed. */
+export function ttlChanged(olds: Record<string, unknown>, news: Record<string, unknown>): boolean {
+  return TTL_KEYS.some((k) => news[k] !== undefined && JSON.stringify(olds[k]) !== JSON.stringify(news[k]));
+}

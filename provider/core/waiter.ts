@@ -1,6 +1,10 @@
 // The one waiter, in the manner of the AWS SDK v3 waiters and the CDK provider framework's isComplete: poll
 // until a condition holds, with growing intervals, bounded by the operation's deadline. On timeout the error
 // says which phase it was in, how long it waited and the last status seen.
+//
+// The schedule follows the transition: a caller that has just started one (a stop, a release) says how long it
+// typically takes (`expectMs`), and the first poll comes then, not earlier, when it could only see the old status;
+// after that, polls come every `minDelayMs`, growing by half each time up to `maxDelayMs`.
 import { progress } from "./progress";
 import { Deadline, DeadlineExceeded, formatDuration, sleep, timeScale } from "./timing";
 
@@ -18,6 +22,8 @@ export interface WaitOptions<S> {
   budgetMs?: number;
   minDelayMs?: number;
   maxDelayMs?: number;
+  /** How long the transition being waited for typically takes (cloud ms): the first poll comes after it. */
+  expectMs?: number;
   /** Also stop, without error, when this returns true (e.g. a terminal state the caller handles). */
   abort?: (state: S) => boolean;
   progressId?: string;
@@ -37,6 +43,8 @@ export async function waitFor<S>(o: WaitOptions<S>): Promise<WaitResult<S>> {
   const maxDelay = (o.maxDelayMs ?? 15000) * scale;
   let lastText = "";
   let state: S | undefined;
+  // Just after the typical duration (a poll at the very instant could still see the old status).
+  if (o.expectMs) await sleep(Math.min((o.expectMs + 250) * scale, Math.max(0, o.deadline.remainingMs() - 1), o.budgetMs ?? Infinity));
   for (;;) {
     state = await o.poll();
     const text = o.describe(state);

@@ -1,10 +1,11 @@
 // ECS calls used by the release lifecycle: batched where the API takes many ids (DescribeInstances,
 // StopInstances, DeleteInstances: up to 100 per call) and coalesced across concurrent deletes in one
 // provider process, each call under the retry policy and the caller's deadline.
-import * as Ecs from "@alicloud/ecs20140526";
+import type * as Ecs from "@alicloud/ecs20140526";
 import { randomUUID } from "node:crypto";
-import { ecsClient } from "../core/clients";
+import { callApi, sdkModels } from "../core/clients";
 import { Coalescer } from "../core/coalescer";
+import { Poller } from "../core/poller";
 import { asApiFailure, FailureContext, ReleaseError } from "../core/failure";
 import { GoneFailure, withRetry } from "../core/retry";
 import { Deadline } from "../core/timing";
@@ -12,6 +13,9 @@ import { ECS_CATALOG } from "./errors";
 
 export const MAX_IDS_PER_CALL = 100;
 const WINDOW_MS = 50;
+
+/** The ECS SDK's request and response models, each loaded on first use (not the SDK's client). */
+export const EcsModels = sdkModels<typeof Ecs>("@alicloud/ecs20140526");
 
 /** What the lifecycle needs to know about an instance, from DescribeInstances. */
 export interface EcsInstanceState {
@@ -53,27 +57,24 @@ function context(items: Work[], action: string): FailureContext {
 
 // ---- DescribeInstances ----------------------------------------------------------------------------------
 
-const describer = new Coalescer<Work, EcsInstanceState | null>({
-  maxBatch: MAX_IDS_PER_CALL,
-  windowMs: WINDOW_MS,
-  async run(region, items) {
-    const ids = [...new Set(items.map((w) => w.id))];
-    const found = new Map<string, EcsInstanceState>();
-    const req = new Ecs.DescribeInstancesRequest({ regionId: region, instanceIds: JSON.stringify(ids), pageSize: MAX_IDS_PER_CALL });
-    const res = await withRetry((rt) => ecsClient(region).describeInstancesWithOptions(req, rt), {
-      deadline: batchDeadline(items),
+const describer = new Poller<EcsInstanceState>({
+  maxIds: MAX_IDS_PER_CALL,
+  async list(region, ids, deadline, resource) {
+    const req = new EcsModels.DescribeInstancesRequest({ regionId: region, instanceIds: JSON.stringify(ids), pageSize: MAX_IDS_PER_CALL });
+    const res = await withRetry((rt) => callApi("ecs", region, "DescribeInstances", req, new EcsModels.DescribeInstancesResponse({}), rt), {
+      deadline,
       catalog: ECS_CATALOG,
-      context: context(items, "DescribeInstances"),
+      context: { resource, ids, action: "DescribeInstances" },
     });
+    const found = new Map<string, EcsInstanceState>();
     for (const i of res.body?.instances?.instance ?? []) if (i.instanceId) found.set(i.instanceId, stateFrom(i));
-    return items.map((w) => found.get(w.id) ?? null);
+    return found;
   },
 });
 
 /** Current state of each id; null when DescribeInstances no longer lists it (released). */
-export async function describe(region: string, ids: string[], deadline: Deadline, resource: string): Promise<Map<string, EcsInstanceState | null>> {
-  const results = await Promise.all(describer.submitAll(region, ids.map((id) => ({ id, deadline, resource }))));
-  return new Map(ids.map((id, i) => [id, results[i]]));
+export function describe(region: string, ids: string[], deadline: Deadline, resource: string): Promise<Map<string, EcsInstanceState | null>> {
+  return describer.describe(region, ids, deadline, resource);
 }
 
 // ---- StopInstances ------------------------------------------------------------------------------------
@@ -92,8 +93,8 @@ const stopper = new Coalescer<Work, PerInstanceResult>({
     const [region, force] = key.split("|");
     const ids = [...new Set(items.map((w) => w.id))];
     // SuccessFirst: one instance that cannot stop must not hold back the others.
-    const req = new Ecs.StopInstancesRequest({ regionId: region, instanceId: ids, forceStop: force === "force", batchOptimization: "SuccessFirst" });
-    const res = await withRetry((rt) => ecsClient(region).stopInstancesWithOptions(req, rt), {
+    const req = new EcsModels.StopInstancesRequest({ regionId: region, instanceId: ids, forceStop: force === "force", batchOptimization: "SuccessFirst" });
+    const res = await withRetry((rt) => callApi("ecs", region, "StopInstances", req, new EcsModels.StopInstancesResponse({}), rt), {
       deadline: batchDeadline(items),
       catalog: ECS_CATALOG,
       context: context(items, "StopInstances"),
@@ -123,9 +124,9 @@ const deleter = new Coalescer<Work, PerInstanceResult>({
     const flags = { force: force === "force", terminateSubscription: terminate === "terminate" };
     // One token per logical call, reused by its retries: a retried call whose first reply was lost is a no-op.
     const clientToken = randomUUID();
-    const req = new Ecs.DeleteInstancesRequest({ regionId: region, instanceId: ids, ...flags, clientToken });
+    const req = new EcsModels.DeleteInstancesRequest({ regionId: region, instanceId: ids, ...flags, clientToken });
     try {
-      const res = await withRetry((rt) => ecsClient(region).deleteInstancesWithOptions(req, rt), {
+      const res = await withRetry((rt) => callApi("ecs", region, "DeleteInstances", req, new EcsModels.DeleteInstancesResponse({}), rt), {
         deadline: batchDeadline(items),
         catalog: ECS_CATALOG,
         context: context(items, "DeleteInstances"),
@@ -143,9 +144,9 @@ const deleter = new Coalescer<Work, PerInstanceResult>({
 });
 
 async function deleteOne(region: string, id: string, flags: { force: boolean; terminateSubscription: boolean }, work: Work): Promise<PerInstanceResult> {
-  const req = new Ecs.DeleteInstanceRequest({ instanceId: id, ...flags });
+  const req = new EcsModels.DeleteInstanceRequest({ instanceId: id, ...flags });
   try {
-    const res = await withRetry((rt) => ecsClient(region).deleteInstanceWithOptions(req, rt), {
+    const res = await withRetry((rt) => callApi("ecs", region, "DeleteInstance", req, new EcsModels.DeleteInstanceResponse({}), rt), {
       deadline: work.deadline,
       catalog: ECS_CATALOG,
       context: { resource: work.resource, ids: [id], action: "DeleteInstance" },
@@ -171,8 +172,8 @@ export function release(region: string, ids: string[], flags: { force: boolean; 
 // ---- single-instance changes made before a release --------------------------------------------------------
 
 export async function disableDeletionProtection(region: string, id: string, deadline: Deadline, resource: string): Promise<void> {
-  const req = new Ecs.ModifyInstanceAttributeRequest({ instanceId: id, deletionProtection: false });
-  await withRetry((rt) => ecsClient(region).modifyInstanceAttributeWithOptions(req, rt), {
+  const req = new EcsModels.ModifyInstanceAttributeRequest({ instanceId: id, deletionProtection: false });
+  await withRetry((rt) => callApi("ecs", region, "ModifyInstanceAttribute", req, new EcsModels.ModifyInstanceAttributeResponse({}), rt), {
     deadline,
     catalog: ECS_CATALOG,
     context: { resource, ids: [id], action: "ModifyInstanceAttribute" },
@@ -183,8 +184,8 @@ export async function disableDeletionProtection(region: string, id: string, dead
 export async function convertToPayAsYouGo(region: string, ids: string[], deadline: Deadline, resource: string): Promise<void> {
   for (let i = 0; i < ids.length; i += 20) {
     const chunk = ids.slice(i, i + 20);
-    const req = new Ecs.ModifyInstanceChargeTypeRequest({ regionId: region, instanceIds: JSON.stringify(chunk), instanceChargeType: "PostPaid", autoPay: true, clientToken: randomUUID() });
-    await withRetry((rt) => ecsClient(region).modifyInstanceChargeTypeWithOptions(req, rt), {
+    const req = new EcsModels.ModifyInstanceChargeTypeRequest({ regionId: region, instanceIds: JSON.stringify(chunk), instanceChargeType: "PostPaid", autoPay: true, clientToken: randomUUID() });
+    await withRetry((rt) => callApi("ecs", region, "ModifyInstanceChargeType", req, new EcsModels.ModifyInstanceChargeTypeResponse({}), rt), {
       deadline,
       catalog: ECS_CATALOG,
       context: { resource, ids: chunk, action: "ModifyInstanceChargeType" },

@@ -1,7 +1,7 @@
 // The dynamic-provider methods shared by ecs.Instance (one instance) and ecs.InstanceSet (many as one
 // resource). The modules instance-provider.ts and instance-set-provider.ts export them; those module objects
 // are what `dynamic.Resource` serializes, as one `require(...)` line.
-import * as Ecs from "@alicloud/ecs20140526";
+import { EcsModels as Ecs } from "./api";
 import * as pulumi from "@pulumi/pulumi";
 import { randomUUID } from "node:crypto";
 import { checkCredentials, ecsClient } from "../core/clients";

@@ -37,6 +37,13 @@ export interface EcsReleaseOutcome {
 
 export const DEFAULT_STOP_TIMEOUT_SECONDS = 300;
 
+/**
+ * How long the transitions typically take (cloud ms): a graceful stop, a forced one, and a release until
+ * DescribeInstances no longer lists the instance. The waits poll first at these, then every 1 s growing to 4 s.
+ */
+export const TYPICAL_MS = { stop: 20_000, forceStop: 3_000, release: 10_000 };
+const POLL = { minDelayMs: 1000, maxDelayMs: 4000 };
+
 export { isExpired } from "./decision";
 
 export async function releaseEcsInstances(req: EcsReleaseRequest): Promise<EcsReleaseOutcome> {
@@ -91,19 +98,19 @@ export async function releaseEcsInstances(req: EcsReleaseRequest): Promise<EcsRe
     states = await api.describe(region, ids, deadline, resource);
   }
 
-  // 3b. Stop.
+  // 3b. Stop. What was just described is not described again: the stop starts from the preflight's states.
   if (!req.options.force) {
-    work = await stopAll(req, work, deadline);
+    ({ ids: work, states } = await stopAll(req, work, deadline, states));
   }
 
-  // 4. Release, and 5. wait until DescribeInstances no longer lists them.
-  await releaseAll(req, work, deadline);
+  // 4. Release (from the last states seen), and 5. wait until DescribeInstances no longer lists them.
+  await releaseAll(req, work, deadline, states);
   await waitFor({
     deadline,
     phase: "released",
     subject: `${resource} ${work.join(", ")}`,
-    minDelayMs: 2000,
-    maxDelayMs: 10000,
+    expectMs: TYPICAL_MS.release,
+    ...POLL,
     poll: () => api.describe(region, work, deadline, resource),
     done: (m) => [...m.values()].every((s) => s === null),
     describe: (m) => summarize(m),
@@ -124,15 +131,20 @@ function summarize(m: Map<string, EcsInstanceState | null>): string {
   return [...counts].map(([k, n]) => `${n} ${k}`).join(", ");
 }
 
-/** Graceful stop, escalated to ForceStop after the stop budget. Returns the ids still to release. */
-async function stopAll(req: EcsReleaseRequest, ids: string[], deadline: Deadline): Promise<string[]> {
+type States = Map<string, EcsInstanceState | null>;
+
+/**
+ * Graceful stop, escalated to ForceStop after the stop budget. Starts from `known` states when given (not described
+ * again). Returns the ids still to release and their last states.
+ */
+async function stopAll(req: EcsReleaseRequest, ids: string[], deadline: Deadline, known?: States): Promise<{ ids: string[]; states: States }> {
   const { regionId: region, resource } = req;
   const asked = new Map<string, "graceful" | "force">();
   const stopStarted = new Map<string, number>();
   const reported = new Set<string>();
 
-  const drive = (force: boolean) => async (): Promise<Map<string, EcsInstanceState | null>> => {
-    const states = await api.describe(region, ids, deadline, resource);
+  const drive = (force: boolean) => async (given?: States): Promise<States> => {
+    const states = given ?? (await api.describe(region, ids, deadline, resource));
     const toStop: string[] = [];
     for (const [id, s] of states) {
       if (!s) continue;
@@ -167,29 +179,42 @@ async function stopAll(req: EcsReleaseRequest, ids: string[], deadline: Deadline
 
   const allStopped = (m: Map<string, EcsInstanceState | null>): boolean => [...m.values()].every((s) => s === null || s.status === "Stopped");
   const budgetMs = Math.min(req.stopTimeoutSeconds * 1000, deadline.remainingMs());
-  const graceful = await waitFor({
-    deadline, phase: "stopped", subject: `${resource} ${ids.join(", ")}`, minDelayMs: 2000, maxDelayMs: 10000,
-    budgetMs, poll: drive(false), done: allStopped, describe: summarize,
-  });
-  let final = graceful.state;
-  if (graceful.budgetSpent) {
-    for (const [id, s] of final) if (s && s.status !== "Stopped") progress(id, `graceful stop did not finish within ${formatDuration(budgetMs)}; forcing the stop`);
-    final = (
+  const started = Date.now();
+  // The first drive sends StopInstances from the states already known; the first poll comes when a stop is typically done.
+  const first = await drive(false)(known && ids.every((id) => known.has(id)) ? new Map(ids.map((id) => [id, known.get(id)!])) : undefined);
+  let final = first;
+  if (!allStopped(first)) {
+    const graceful = await waitFor({
+      deadline, phase: "stopped", subject: `${resource} ${ids.join(", ")}`, expectMs: TYPICAL_MS.stop, ...POLL,
+      budgetMs: Math.max(0, budgetMs - (Date.now() - started)), poll: () => drive(false)(), done: allStopped, describe: summarize,
+    });
+    final = graceful.state;
+    if (graceful.budgetSpent) final = await forceStop(final);
+  }
+  return { ids: ids.filter((id) => final.get(id)), states: final };
+
+  async function forceStop(current: States): Promise<States> {
+    for (const [id, s] of current) if (s && s.status !== "Stopped") progress(id, `graceful stop did not finish within ${formatDuration(budgetMs)}; forcing the stop`);
+    const forced = await drive(true)();
+    if (allStopped(forced)) return forced;
+    return (
       await waitFor({
-        deadline, phase: "stopped", subject: `${resource} ${ids.join(", ")}`, minDelayMs: 1000, maxDelayMs: 10000,
-        poll: drive(true), done: allStopped, describe: summarize,
+        deadline, phase: "stopped", subject: `${resource} ${ids.join(", ")}`, expectMs: TYPICAL_MS.forceStop, ...POLL,
+        poll: () => drive(true)(), done: allStopped, describe: summarize,
       })
     ).state;
   }
-  return ids.filter((id) => final.get(id));
 }
 
-/** DeleteInstances in batches; instances whose release is refused for a passing reason are retried. */
-async function releaseAll(req: EcsReleaseRequest, ids: string[], deadline: Deadline): Promise<void> {
+/**
+ * DeleteInstances in batches, first from the `known` states (the last poll of the stop); instances whose release is
+ * refused for a passing reason are described again and retried.
+ */
+async function releaseAll(req: EcsReleaseRequest, ids: string[], deadline: Deadline, known: States): Promise<void> {
   const { regionId: region, resource } = req;
   let todo = ids;
   for (let attempt = 0; todo.length > 0; attempt++) {
-    const states = await api.describe(region, todo, deadline, resource);
+    const states = attempt === 0 && todo.every((id) => known.has(id)) ? known : await api.describe(region, todo, deadline, resource);
     const present = todo.filter((id) => states.get(id));
     const groups = new Map<boolean, string[]>();
     for (const id of present) {
@@ -222,7 +247,7 @@ async function releaseAll(req: EcsReleaseRequest, ids: string[], deadline: Deadl
     if (!req.options.force) {
       const again = await api.describe(region, todo, deadline, resource);
       const running = todo.filter((id) => again.get(id)?.status === "Running" || again.get(id)?.status === "Stopping");
-      if (running.length > 0) await stopAll(req, running, deadline);
+      if (running.length > 0) await stopAll(req, running, deadline, again);
     }
   }
 }

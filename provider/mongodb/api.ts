@@ -2,6 +2,8 @@
 // npm SDK: calls go through openapi-core's generic callApi and answer PascalCase JSON, read here into one shape.
 import { randomUUID } from "node:crypto";
 import { ddsClient } from "../core/clients";
+import { Poller } from "../core/poller";
+import { ReleaseError } from "../core/failure";
 import { GoneFailure, RetryOptions, withRetry } from "../core/retry";
 import { Deadline } from "../core/timing";
 import { DDS_CATALOG } from "./errors";
@@ -25,6 +27,8 @@ export interface DdsInstanceState {
   zoneId?: string;
   vpcId?: string;
   vSwitchId?: string;
+  /** replicate (replica sets and standalone) or sharding: DescribeDBInstances lists one kind per call. */
+  dbInstanceType?: string;
 }
 
 /** The instance no longer exists; `why` says how we know, for the progress line. */
@@ -59,6 +63,7 @@ export function stateFrom(i: Body): DdsInstanceState {
     zoneId: str(i.ZoneId),
     vpcId: str(i.VPCId),
     vSwitchId: str(i.VSwitchId),
+    dbInstanceType: str(i.DBInstanceType) ?? "replicate",
   };
 }
 
@@ -108,6 +113,67 @@ export async function describeOrNull(region: string, id: string, c: CallContext)
   return isGone(s) ? null : s;
 }
 
+// ---- polling many instances at once -----------------------------------------------------------------------
+
+const PAGE_SIZE = 100;
+
+/**
+ * DescribeDBInstances has no list-of-ids filter: it lists a region's instances of one type, 100 per page. A poll
+ * pages through them until every id it asks about is seen; when the region holds so many others that paging would
+ * cost more calls than asking one by one, the ids not found on the first page are asked about one by one.
+ */
+const lister = new Poller<DdsInstanceState>({
+  maxIds: PAGE_SIZE,
+  async list(key, ids, deadline, resource) {
+    const [region, type] = key.split("|");
+    const c: CallContext = { deadline, resource };
+    const found = new Map<string, DdsInstanceState>();
+    const missing = (): string[] => ids.filter((id) => !found.has(id) && !gone.has(id));
+    const gone = new Set<string>();
+    for (let page = 1; ; page++) {
+      const body = await call(region, ids.join(","), "DescribeDBInstances", { RegionId: region, DBInstanceType: type, PageSize: PAGE_SIZE, PageNumber: page }, c);
+      for (const item of ((body.DBInstances as Body | undefined)?.DBInstance ?? []) as Body[]) {
+        const id = String(item.DBInstanceId);
+        if (!ids.includes(id)) continue;
+        const state = stateFrom(item);
+        if (state.lockMode === "Released") gone.add(id);
+        else found.set(id, state);
+      }
+      const pages = Math.ceil(Number(body.TotalCount ?? 0) / PAGE_SIZE);
+      if (missing().length === 0 || page >= pages) break;
+      if (page === 1 && pages - 1 > missing().length) {
+        for (const id of missing()) {
+          const s = await describe(region, id, c);
+          if (!isGone(s)) found.set(id, s);
+        }
+        break;
+      }
+    }
+    return found;
+  },
+});
+
+/** For waits: the state of each id, through the list call shared by every delete in flight; null once gone. */
+export function poll(region: string, type: string, ids: string[], c: CallContext): Promise<Map<string, DdsInstanceState | null>> {
+  return lister.describe(`${region}|${type}`, ids, c.deadline, c.resource);
+}
+
+/**
+ * The state a release starts from: the region's list (DescribeDBInstances, shared with every MongoDB delete in flight)
+ * has every field the release decides on; an instance the list does not show (gone, in another region, a sharded
+ * cluster) is asked about alone with DescribeDBInstanceAttribute, which says which.
+ */
+export async function describeForRelease(region: string, id: string, c: CallContext): Promise<DdsInstanceState | Gone> {
+  let listed: DdsInstanceState | null | undefined;
+  try {
+    listed = (await poll(region, "replicate", [id], c)).get(id);
+  } catch (e) {
+    // The list refused the region (a region id that does not exist): the instance's own describe says where it is.
+    if (!(e instanceof ReleaseError && /RegionId/.test(e.code))) throw e;
+  }
+  return listed ?? describe(region, id, c);
+}
+
 export async function createInstance(region: string, query: Record<string, unknown>, c: CallContext): Promise<string> {
   // One token for the call, reused by its retries: a retry after a lost reply returns the same instance.
   const body = await call(region, "(new)", "CreateDBInstance", { RegionId: region, ...query, ClientToken: randomUUID() }, c);
@@ -128,4 +194,20 @@ export async function deleteInstance(region: string, id: string, c: CallContext,
 /** Release of an expired, expiry-locked subscription. */
 export async function destroyInstance(region: string, id: string, c: CallContext, extras: RetryExtras): Promise<void> {
   await call(region, id, "DestroyInstance", { DBInstanceId: id, ClientToken: randomUUID() }, c, extras);
+}
+
+/**
+ * The instance's recycle-bin entry, listed by DescribeDBInstances with DBInstanceStatus=Released (as the emulator
+ * and the console's Recycle Bin page show it): when it was released, or null if it is not there; undefined when
+ * the listing could not be read (the caller then falls back to the documented 7 days from now).
+ */
+export async function recycleBinEntry(region: string, id: string, c: CallContext): Promise<{ destroyTime?: string } | null | undefined> {
+  try {
+    const body = await call(region, id, "DescribeDBInstances", { RegionId: region, DBInstanceId: id, DBInstanceStatus: "Released" }, c);
+    const item = (((body.DBInstances as Body | undefined)?.DBInstance ?? []) as Body[]).find((i) => i.DBInstanceId === id);
+    return item ? { destroyTime: str(item.DestroyTime) } : null;
+  } catch {
+    // The release itself is done: where it went is reported on a best-effort basis.
+    return undefined;
+  }
 }

@@ -1,10 +1,13 @@
 // The MongoDB (DDS) release procedure, as documented (alicloud-apis.md §2.4-§2.7, seed 000):
-//   1. DescribeDBInstanceAttribute: an instance that is not found is already released;
+//   1. describe (the region's DescribeDBInstances, else DescribeDBInstanceAttribute): an instance that is not
+//      found is already released;
 //   2. pay-as-you-go: refuse while release protection is on (unless overrideProtection turns it off first), then
 //      DeleteDBInstance, retried while the instance is busy with another operation;
 //   3. subscription: released only once expired and under the expiry lock (LockMode LockByExpiration), with
 //      DestroyInstance; an expired one that is not locked yet is waited for; an unexpired one fails or is retained;
-//   4. success only once the instance is not found any more.
+//   4. success only once the instance is not found any more;
+//   5. a released pay-as-you-go replica set stays in the recycle bin for 7 days: the line says until when. The
+//      API has no call that empties the bin sooner (DestroyInstance only releases expired subscriptions).
 import { ApiFailure, ReleaseError } from "../core/failure";
 import { DeleteOptions } from "../core/options";
 import { progress, warn } from "../core/progress";
@@ -26,6 +29,9 @@ export interface MongoReleaseRequest {
 export type MongoReleaseOutcome = "released" | "alreadyGone" | "retained";
 
 export const EXPIRY_LOCK = "LockByExpiration";
+
+/** How long a release typically takes (Deleting → gone, cloud ms): the wait polls first then, then every 2 s growing to 8 s. */
+export const TYPICAL_RELEASE_MS = 60_000;
 
 /**
  * DBInstanceStatus values that do not change by themselves, so a release refused in them is not retried. The
@@ -67,7 +73,7 @@ export async function releaseMongoInstance(req: MongoReleaseRequest): Promise<Mo
   const c: CallContext = { deadline, resource };
   const started = Date.now();
 
-  const s = await api.describe(region, id, c);
+  const s = await api.describeForRelease(region, id, c);
   if (isGone(s)) {
     progress(id, `already released (${s.gone})`);
     return "alreadyGone";
@@ -82,19 +88,53 @@ export async function releaseMongoInstance(req: MongoReleaseRequest): Promise<Mo
     await releasePayAsYouGo(req, s, c);
   }
 
+  // Polled through DescribeDBInstances, one call for every MongoDB delete in flight in the region.
+  const type = s.dbInstanceType ?? "replicate";
   await waitFor({
     deadline,
     phase: "released",
     subject: `${resource} ${id}`,
+    expectMs: s.status === "Deleting" ? undefined : TYPICAL_RELEASE_MS,
     minDelayMs: 2000,
-    maxDelayMs: 15000,
-    poll: () => api.describeOrNull(region, id, c),
+    maxDelayMs: 8000,
+    poll: async () => (await api.poll(region, type, [id], c)).get(id) ?? null,
     done: (st) => st === null,
     describe: (st) => st?.status ?? "released",
     progressId: id,
   });
   progress(id, `released (${formatDuration(Date.now() - started)})`);
+  if (s.chargeType !== "PrePaid") await reportRecycleBin(req, s, c);
   return "released";
+}
+
+const DAY_MS = 86_400_000;
+/** How long the recycle bin keeps a released instance (doc "Release an instance"). */
+export const RECYCLE_BIN_DAYS = 7;
+
+const isoSecond = (ms: number): string => new Date(ms).toISOString().slice(0, 19) + "Z";
+
+/** Standalone instance classes, which the recycle bin does not keep: mdb.single.*, dds.sn*.*, dds.n2.small.1. */
+export const isStandaloneClass = (dbInstanceClass: string | undefined): boolean => /^(mdb\.single\.|dds\.s?n\d)/.test(dbInstanceClass ?? "");
+
+/** 5. Where a released pay-as-you-go instance is now, and until when it can be recovered. */
+async function reportRecycleBin(req: MongoReleaseRequest, s: DdsInstanceState, c: CallContext): Promise<void> {
+  const { regionId: region, dbInstanceId: id } = req;
+  if (isStandaloneClass(s.dbInstanceClass)) {
+    progress(id, `not kept in the recycle bin: a standalone instance (${s.dbInstanceClass}) cannot be recovered once released`);
+    return;
+  }
+  const entry = await api.recycleBinEntry(region, id, c);
+  if (entry === null) {
+    progress(id, "not in the recycle bin: it cannot be recovered");
+    return;
+  }
+  const entered = entry?.destroyTime ? Date.parse(entry.destroyTime) : NaN;
+  const until = Number.isFinite(entered) ? isoSecond(entered + RECYCLE_BIN_DAYS * DAY_MS) : `about ${isoSecond(Date.now() + RECYCLE_BIN_DAYS * DAY_MS)}`;
+  progress(
+    id,
+    `kept in the recycle bin (not running, not billed): recoverable from the MongoDB console's Recycle Bin until ${until} (${RECYCLE_BIN_DAYS} days), then deleted for good. ` +
+      "The API cannot empty the bin sooner (DestroyInstance only releases expired subscriptions).",
+  );
 }
 
 async function releasePayAsYouGo(req: MongoReleaseRequest, s: DdsInstanceState, c: CallContext): Promise<void> {

@@ -1,7 +1,8 @@
 // R-KVStore calls used by create and the release lifecycle, each under the retry policy and the caller's
 // deadline. Every call concerns one instance: DeleteInstance and DestroyInstance take a single id.
-import * as Kv from "@alicloud/r-kvstore20150101";
-import { kvClient } from "../core/clients";
+import type * as Kv from "@alicloud/r-kvstore20150101";
+import { callApi, kvClient, sdkModels } from "../core/clients";
+import { Poller } from "../core/poller";
 import { ApiFailure, asApiFailure, ReleaseError } from "../core/failure";
 import { GoneFailure, withRetry } from "../core/retry";
 import { Deadline } from "../core/timing";
@@ -22,21 +23,31 @@ export interface KvState {
   globalInstanceId?: string;
   connectionDomain?: string;
   port?: number;
+  /** When it entered the recycle bin (DescribeInstances only). */
+  destroyTime?: string;
 }
 
 export const RELEASED = "Released";
 
-export function stateFrom(a: Kv.DescribeInstanceAttributeResponseBodyInstancesDBInstanceAttribute): KvState {
+/** The R-KVStore SDK's request and response models, each loaded on first use (not the SDK's client). */
+export const KvModels = sdkModels<typeof Kv>("@alicloud/r-kvstore20150101");
+
+/** The fields DescribeInstanceAttribute and DescribeInstances items share. */
+type KvItem = Pick<Kv.DescribeInstanceAttributeResponseBodyInstancesDBInstanceAttribute, "instanceId" | "regionId" | "instanceStatus" | "chargeType" | "endTime" | "globalInstanceId" | "connectionDomain" | "port">;
+
+export function stateFrom(a: KvItem & { instanceReleaseProtection?: boolean; destroyTime?: string }): KvState {
   return {
     instanceId: a.instanceId ?? "",
     regionId: a.regionId || undefined,
     status: a.instanceStatus ?? "Unknown",
     chargeType: a.chargeType ?? "PostPaid",
     endTime: a.endTime || undefined,
+    // Only DescribeInstanceAttribute has it; polls, which read DescribeInstances, only need the status.
     releaseProtection: a.instanceReleaseProtection === true,
     globalInstanceId: a.globalInstanceId || undefined,
     connectionDomain: a.connectionDomain || undefined,
     port: a.port,
+    destroyTime: a.destroyTime || undefined,
   };
 }
 
@@ -44,9 +55,9 @@ const ctx = (resource: string, id: string, action: string) => ({ resource, ids: 
 
 /** Current state; null when the instance does not exist (InvalidInstanceId.NotFound, or an empty answer). */
 export async function describe(region: string, id: string, deadline: Deadline, resource: string): Promise<KvState | null> {
-  const req = new Kv.DescribeInstanceAttributeRequest({ instanceId: id });
+  const req = new KvModels.DescribeInstanceAttributeRequest({ instanceId: id });
   try {
-    const res = await withRetry((rt) => kvClient(region).describeInstanceAttributeWithOptions(req, rt), {
+    const res = await withRetry((rt) => callApi("kv", region, "DescribeInstanceAttribute", req, new KvModels.DescribeInstanceAttributeResponse({}), rt), {
       deadline, catalog: KV_CATALOG, context: ctx(resource, id, "DescribeInstanceAttribute"),
     });
     const found = (res.body?.instances?.DBInstanceAttribute ?? []).find((a) => a.instanceId === id);
@@ -57,14 +68,48 @@ export async function describe(region: string, id: string, deadline: Deadline, r
   }
 }
 
+// ---- polling many instances at once -----------------------------------------------------------------------
+
+/** DescribeInstances takes up to 30 ids (InstanceIds, comma-separated). */
+export const MAX_IDS_PER_LIST = 30;
+
+
+async function list(region: string, ids: string[], status: string | undefined, deadline: Deadline, resource: string): Promise<Kv.DescribeInstancesResponseBodyInstancesKVStoreInstance[]> {
+  const req = new KvModels.DescribeInstancesRequest({ regionId: region, instanceIds: ids.join(","), instanceStatus: status, pageSize: 50 });
+  const res = await withRetry((rt) => callApi("kv", region, "DescribeInstances", req, new KvModels.DescribeInstancesResponse({}), rt), {
+    deadline, catalog: KV_CATALOG, context: { resource, ids, action: "DescribeInstances" },
+  });
+  return (res.body?.instances?.KVStoreInstance ?? []).filter((i) => i.instanceId && ids.includes(i.instanceId));
+}
+
+/**
+ * The list shows the recycle bin only when asked for by status: the bin first (what a release waits for), then the
+ * live instances for the ids not in it. An id in neither is gone.
+ */
+const lister = new Poller<KvState>({
+  maxIds: MAX_IDS_PER_LIST,
+  async list(region, ids, deadline, resource) {
+    const found = new Map<string, KvState>();
+    for (const i of await list(region, ids, RELEASED, deadline, resource)) found.set(i.instanceId!, stateFrom(i));
+    const rest = ids.filter((id) => !found.has(id));
+    if (rest.length > 0) for (const i of await list(region, rest, undefined, deadline, resource)) found.set(i.instanceId!, stateFrom(i));
+    return found;
+  },
+});
+
+/** For waits: the state of each id, through the list call shared by every delete in flight; null once gone. */
+export async function poll(region: string, id: string, deadline: Deadline, resource: string): Promise<KvState | null> {
+  return (await lister.describe(region, [id], deadline, resource)).get(id) ?? null;
+}
+
 /**
  * When the instance entered the recycle bin (DescribeInstances' DestroyTime; DescribeInstanceAttribute does not
  * return it). Only for a progress line: any failure gives undefined rather than failing the delete.
  */
 export async function recycleBinEntryTime(region: string, id: string, deadline: Deadline, resource: string): Promise<string | undefined> {
-  const req = new Kv.DescribeInstancesRequest({ regionId: region, instanceIds: id, instanceStatus: RELEASED });
+  const req = new KvModels.DescribeInstancesRequest({ regionId: region, instanceIds: id, instanceStatus: RELEASED });
   try {
-    const res = await withRetry((rt) => kvClient(region).describeInstancesWithOptions(req, rt), {
+    const res = await withRetry((rt) => callApi("kv", region, "DescribeInstances", req, new KvModels.DescribeInstancesResponse({}), rt), {
       deadline, catalog: KV_CATALOG, context: ctx(resource, id, "DescribeInstances"),
     });
     return (res.body?.instances?.KVStoreInstance ?? []).find((i) => i.instanceId === id)?.destroyTime || undefined;
@@ -75,9 +120,9 @@ export async function recycleBinEntryTime(region: string, id: string, deadline: 
 
 /** Whether the service itself lists the subscription as expired (its clock, not ours); undefined if unknown. */
 export async function listedAsExpired(region: string, id: string, deadline: Deadline, resource: string): Promise<boolean | undefined> {
-  const req = new Kv.DescribeInstancesRequest({ regionId: region, instanceIds: id, expired: "true" });
+  const req = new KvModels.DescribeInstancesRequest({ regionId: region, instanceIds: id, expired: "true" });
   try {
-    const res = await withRetry((rt) => kvClient(region).describeInstancesWithOptions(req, rt), {
+    const res = await withRetry((rt) => callApi("kv", region, "DescribeInstances", req, new KvModels.DescribeInstancesResponse({}), rt), {
       deadline, catalog: KV_CATALOG, context: ctx(resource, id, "DescribeInstances"),
     });
     return (res.body?.instances?.KVStoreInstance ?? []).some((i) => i.instanceId === id);
@@ -87,8 +132,8 @@ export async function listedAsExpired(region: string, id: string, deadline: Dead
 }
 
 export async function modifyAttributes(region: string, id: string, change: { releaseProtection?: boolean; instanceName?: string }, deadline: Deadline, resource: string): Promise<void> {
-  const req = new Kv.ModifyInstanceAttributeRequest({ instanceId: id, instanceReleaseProtection: change.releaseProtection, instanceName: change.instanceName });
-  await withRetry((rt) => kvClient(region).modifyInstanceAttributeWithOptions(req, rt), {
+  const req = new KvModels.ModifyInstanceAttributeRequest({ instanceId: id, instanceReleaseProtection: change.releaseProtection, instanceName: change.instanceName });
+  await withRetry((rt) => callApi("kv", region, "ModifyInstanceAttribute", req, new KvModels.ModifyInstanceAttributeResponse({}), rt), {
     deadline, catalog: KV_CATALOG, context: ctx(resource, id, "ModifyInstanceAttribute"),
   });
 }
@@ -108,12 +153,12 @@ export type DeleteAnswer =
  * whether an earlier attempt went unanswered, for the lifecycle to judge from the instance's status.
  */
 export async function deleteInstance(region: string, s: KvState, deadline: Deadline, resource: string): Promise<DeleteAnswer> {
-  const req = new Kv.DeleteInstanceRequest({ instanceId: s.instanceId, globalInstanceId: s.globalInstanceId });
+  const req = new KvModels.DeleteInstanceRequest({ instanceId: s.instanceId, globalInstanceId: s.globalInstanceId });
   let earlierAttemptUnanswered = false;
   return withRetry(
     async (rt): Promise<DeleteAnswer> => {
       try {
-        await kvClient(region).deleteInstanceWithOptions(req, rt);
+        await callApi("kv", region, "DeleteInstance", req, new KvModels.DeleteInstanceResponse({}), rt);
         return { accepted: true };
       } catch (e) {
         const f = asApiFailure(e);
@@ -128,9 +173,9 @@ export async function deleteInstance(region: string, s: KvState, deadline: Deadl
 
 /** DestroyInstance: permanently deletes a recycle-bin entry and its backups. Gone already counts as done. */
 export async function destroyInstance(region: string, id: string, deadline: Deadline, resource: string): Promise<void> {
-  const req = new Kv.DestroyInstanceRequest({ instanceId: id });
+  const req = new KvModels.DestroyInstanceRequest({ instanceId: id });
   try {
-    await withRetry((rt) => kvClient(region).destroyInstanceWithOptions(req, rt), {
+    await withRetry((rt) => callApi("kv", region, "DestroyInstance", req, new KvModels.DestroyInstanceResponse({}), rt), {
       deadline, catalog: KV_CATALOG, context: ctx(resource, id, "DestroyInstance"),
     });
   } catch (e) {
@@ -157,7 +202,7 @@ export interface CreateParams {
  * gets the same instance back instead of a second one. Errors are scrubbed of the password.
  */
 export async function createInstance(region: string, p: CreateParams, token: string, deadline: Deadline, resource: string): Promise<string> {
-  const req = new Kv.CreateInstanceRequest({
+  const req = new KvModels.CreateInstanceRequest({
     regionId: region,
     token,
     instanceClass: p.instanceClass,

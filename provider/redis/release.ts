@@ -38,6 +38,13 @@ export const EXPIRED_RELEASE_DAYS = 30;
 /** How long a Normal instance that refused the release is watched for a release already under way. */
 const GRACE_MS = 120_000;
 
+/**
+ * How long the transitions typically take (cloud ms): DeleteInstance until the recycle bin, DestroyInstance until
+ * gone. The waits poll first at these, through DescribeInstances shared by every Redis delete in flight.
+ */
+export const TYPICAL_MS = { release: 20_000, destroy: 10_000 };
+const POLL = { minDelayMs: 2000, maxDelayMs: 8000 };
+
 const isoSecond = (ms: number): string => new Date(ms).toISOString().slice(0, 19) + "Z";
 
 export async function releaseRedisInstance(req: RedisReleaseRequest): Promise<RedisReleaseOutcome> {
@@ -55,7 +62,7 @@ export async function releaseRedisInstance(req: RedisReleaseRequest): Promise<Re
   if (s.regionId && s.regionId !== region) throw ReleaseError.otherRegion({ resource, ids: [id] }, region, s.regionId);
   if (s.status === RELEASED) {
     progress(id, "already released: it is in the recycle bin");
-    return recycleBin(req, deadline, started);
+    return recycleBin(req, deadline, started, s);
   }
 
   // 4. Subscription: decided before anything is changed.
@@ -83,7 +90,7 @@ export async function releaseRedisInstance(req: RedisReleaseRequest): Promise<Re
     return "in-recycle-bin";
   }
   progress(id, `released into the recycle bin (${formatDuration(Date.now() - started)})`);
-  return recycleBin(req, deadline, started);
+  return recycleBin(req, deadline, started, inBin);
 }
 
 /** DeleteInstance, retried while the instance changes state by itself; then wait until it is Released. */
@@ -123,30 +130,31 @@ async function releaseIntoBin(req: RedisReleaseRequest, first: KvState, deadline
     }
     throw ReleaseError.fromApi(context, answer.refusal, KV_CATALOG, statusRemedy(now.status));
   }
-  return (await waitForBin(req, deadline)).state;
+  return (await waitForBin(req, deadline, undefined, TYPICAL_MS.release)).state;
 }
 
-async function waitForBin(req: RedisReleaseRequest, deadline: Deadline, budgetMs?: number): Promise<{ done: boolean; state: KvState | null }> {
+async function waitForBin(req: RedisReleaseRequest, deadline: Deadline, budgetMs?: number, expectMs?: number): Promise<{ done: boolean; state: KvState | null }> {
   const { regionId: region, resource, instanceId: id } = req;
   const r = await waitFor({
     deadline,
     phase: "in the recycle bin (Released)",
     subject: `${resource} ${id}`,
-    minDelayMs: 2000,
-    maxDelayMs: 15000,
+    expectMs,
+    ...POLL,
     budgetMs,
-    poll: () => api.describe(region, id, deadline, resource),
+    poll: () => api.poll(region, id, deadline, resource),
     done: (s) => s === null || s.status === RELEASED,
     describe: (s) => s?.status ?? "gone",
   });
   return { done: !r.budgetSpent, state: r.state };
 }
 
-/** 3. Keep the recycle-bin entry (default) or destroy it and its backups. */
-async function recycleBin(req: RedisReleaseRequest, deadline: Deadline, started: number): Promise<RedisReleaseOutcome> {
+/** 3. Keep the recycle-bin entry (default) or destroy it and its backups. `seen`: the last state polled, if any. */
+async function recycleBin(req: RedisReleaseRequest, deadline: Deadline, started: number, seen?: KvState | null): Promise<RedisReleaseOutcome> {
   const { regionId: region, resource, instanceId: id } = req;
   if (!req.options.purgeRecycleBin) {
-    const entered = await api.recycleBinEntryTime(region, id, deadline, resource);
+    // The poll that saw it in the bin (DescribeInstances) already said when it entered.
+    const entered = seen?.destroyTime ?? (await api.recycleBinEntryTime(region, id, deadline, resource));
     const t = entered ? Date.parse(entered) : NaN;
     const until = Number.isFinite(t) ? isoSecond(t + RECYCLE_BIN_DAYS * DAY_MS) : `about ${isoSecond(Date.now() + RECYCLE_BIN_DAYS * DAY_MS)}`;
     progress(
@@ -162,9 +170,9 @@ async function recycleBin(req: RedisReleaseRequest, deadline: Deadline, started:
     deadline,
     phase: "destroyed (gone from the recycle bin)",
     subject: `${resource} ${id}`,
-    minDelayMs: 2000,
-    maxDelayMs: 15000,
-    poll: () => api.describe(region, id, deadline, resource),
+    expectMs: TYPICAL_MS.destroy,
+    ...POLL,
+    poll: () => api.poll(region, id, deadline, resource),
     done: (s) => s === null,
     describe: (s) => s?.status ?? "gone",
   });

@@ -15,6 +15,7 @@ import { killTree, makeTempDir, run, trackChild } from "../support/harness-proc"
 import { emulatorEnv, writeProgram } from "../support/programs";
 import { leftoverNetwork, networkDeleteStats } from "../../tools/demo/network-deletes";
 import { cleanupHarness, createProject, harnessTimings, packDirectory, packPackage, repoRoot, type Project } from "../support/pulumi-harness";
+import { notReleased } from "../support/emulator";
 
 const TIME_SCALE = 0.01;
 const ALICLOUD_VERSION = "3.108.0";
@@ -112,7 +113,7 @@ describe("examples/ephemeral-env through the local engine", () => {
     await admin.clearRequests();
     const destroyed = await timedRun("example destroy", destroy({ ...o, continueOnError: true }));
     expect(destroyed.ok, why(destroyed)).toBe(true);
-    expect(await admin.instances()).toEqual([]);
+    expect(notReleased(await admin.instances())).toEqual([]);
     expect(await leftoverNetwork(admin)).toEqual([]);
     expect(readState(o).resources).toEqual([]);
     // Every instance was gone before its network was touched: each network delete succeeded on its first call.
@@ -151,7 +152,7 @@ describe("examples/ephemeral-env destroyed under injected faults", () => {
     expect(destroyed.ok, why(destroyed)).toBe(true);
     expect(destroyed.failures).toEqual([]);
     expect(readState(o).resources).toEqual([]);
-    expect(await admin.instances()).toEqual([]);
+    expect(notReleased(await admin.instances())).toEqual([]);
     expect(await leftoverNetwork(admin)).toEqual([]);
     expect(faults.injected).toBeGreaterThanOrEqual(FAULT_KINDS.length);
     timings.push(`chaos destroy: ${faults.injected} faults injected, ${(await admin.requests()).length} requests`);
@@ -207,7 +208,7 @@ new ecs.Instance("guarded", { ...launch, deletionProtection: true, overrideProte
     expect(fixed.changes).toMatchObject({ update: 1, create: 1 });
     const again = await timedRun("protected destroy (after the fix)", destroy(o));
     expect(again.ok, why(again)).toBe(true);
-    expect(await admin.instances()).toEqual([]);
+    expect(notReleased(await admin.instances())).toEqual([]);
     expect(readState(o).resources).toEqual([]);
   }, 150_000);
 
@@ -236,7 +237,7 @@ new ecs.Instance("half", ${LAUNCH});
 
     const destroyed = await timedRun("half destroy", destroy(o));
     expect(destroyed.ok, why(destroyed)).toBe(true);
-    expect(await admin.instances()).toEqual([]);
+    expect(notReleased(await admin.instances())).toEqual([]);
   }, 120_000);
 });
 
@@ -261,7 +262,7 @@ describe("stack config", () => {
     expect(fs.readFileSync(o.stateFile, "utf8")).not.toContain("emulator-secret");
     const destroyed = await timedRun("configured destroy", destroy(o));
     expect(destroyed.ok, why(destroyed)).toBe(true);
-    expect(await admin.instances()).toEqual([]);
+    expect(notReleased(await admin.instances())).toEqual([]);
   }, 120_000);
 });
 
@@ -301,7 +302,7 @@ new mongodb.Instance("db", { engineVersion: "7.0", dbInstanceClass: "dds.mongo.m
     const lines = destroyed.events.flatMap((e) => (e.diagnosticEvent && !e.diagnosticEvent.urn ? [e.diagnosticEvent.message.trim()] : []));
     expect(lines).toContain(`pulumi-alicloud-release ${next} loaded`);
     expect(blobBefore).toContain('require("pulumi-alicloud-release/ecs/instance-provider")');
-    expect(await admin.instances()).toEqual([]);
+    expect(notReleased(await admin.instances())).toEqual([]);
   }, 180_000);
 });
 

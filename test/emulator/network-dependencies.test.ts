@@ -92,6 +92,11 @@ describe("an ECS instance holds its vSwitch and security groups until DescribeIn
     await expectError(vpc().deleteVpc(new Vpc.DeleteVpcRequest({ regionId: REGION, vpcId: net.vpcId })), ["DependencyViolation.VSwitch", 400, "Specified object has dependent resources"]);
     const view = await t.admin.network({ includeDefault: false });
     expect(view.vSwitches.map((v) => v.usedBy)).toEqual([[id]]);
+    // A group named only by a secondary network interface is held as well.
+    const other = (await ecs().createSecurityGroup(new Ecs.CreateSecurityGroupRequest({ regionId: REGION, vpcId: net.vpcId }))).body!.securityGroupId!;
+    const withEni = await runInstance(net, { networkInterface: [new Ecs.RunInstancesRequestNetworkInterface({ instanceType: "Secondary", vSwitchId: net.vSwitchId, securityGroupId: other })] });
+    await expectError(deleteGroup(other), IN_USE_GROUP);
+    expect((await t.admin.network({ includeDefault: false })).securityGroups.find((g) => g.id === other)?.usedBy).toEqual([withEni]);
     expect(view.securityGroups.map((g) => g.usedBy)).toEqual([[id]]);
   });
 
@@ -148,6 +153,11 @@ describe("creates check the network they name", () => {
     await expectError(runInstance({ vSwitchId: defaultVSwitchId(), groupId: mine.groupId }), ["InvalidParameter.Mismatch", 400, "Specified security group and virtual switch are not in the same VPC."]);
     const pending = (await vpc().createVSwitch(new Vpc.CreateVSwitchRequest({ regionId: REGION, vpcId: mine.vpcId, zoneId: ZONE, cidrBlock: "192.168.2.0/24" }))).body!.vSwitchId!;
     await expectError(runInstance({ vSwitchId: pending, groupId: mine.groupId }), ["IncorrectVSwitchStatus", 400, "The current status of virtual switch does not support this operation."]);
+    // A secondary network interface's vSwitch and group are checked too, and then hold the network like the primary's.
+    const eni = (vSwitchId: string, securityGroupId: string) => ({ networkInterface: [new Ecs.RunInstancesRequestNetworkInterface({ instanceType: "Secondary", vSwitchId, securityGroupId })] });
+    await expectError(runInstance(net, eni("vsw-bp1nothere", defaultSecurityGroupId())), VSW_NOT_FOUND);
+    await expectError(runInstance(net, eni(defaultVSwitchId(ZONE), defaultSecurityGroupId())), ZONE_MISMATCH);
+    await expectError(runInstance(net, eni(defaultVSwitchId(), "sg-bp1nothere")), SG_NOT_FOUND);
     // Nothing was created by the refused calls.
     expect(await t.admin.instances()).toEqual([]);
   });

@@ -38,6 +38,12 @@ async function instance(extra: Record<string, unknown> = {}, o: { running?: bool
   return id;
 }
 
+/** A released pay-as-you-go replica set: kept in the recycle bin (released, no longer described) for 7 days. */
+async function expectInRecycleBin(id: string): Promise<void> {
+  expect(await env.admin.instance(id)).toMatchObject({ status: "Released", LockMode: "Released", pending: [{ transition: "purged" }] });
+  await expect(ddsCall(env.emu.url, "DescribeDBInstanceAttribute", { DBInstanceId: id })).rejects.toMatchObject({ code: "InvalidDBInstanceId.NotFound" });
+}
+
 const outputsOf = (id: string, extra: Record<string, unknown> = {}) => ({ dbInstanceId: id, regionId: REGION, ...extra });
 
 async function logAfterSetup(): Promise<void> {
@@ -46,29 +52,51 @@ async function logAfterSetup(): Promise<void> {
 }
 
 async function releaseCalls(keep = ["DBInstanceReleaseProtection"]): Promise<string[]> {
-  return calls(await env.admin.requests({ product: "dds" }), keep).filter((c) => !c.startsWith("DescribeDBInstanceAttribute"));
+  // The reads (DescribeDBInstanceAttribute polls, the DescribeDBInstances recycle-bin look-up) are not release calls.
+  return calls(await env.admin.requests({ product: "dds" }), keep).filter((c) => !c.startsWith("DescribeDBInstance"));
 }
 
 const failure = <T>(p: Promise<T>): Promise<Error | undefined> => p.then(() => undefined, (e: Error) => e);
 
 describe("mongodb.Instance delete: pay-as-you-go", () => {
-  it("describes, releases with DeleteDBInstance (with a ClientToken) and waits until the instance is not found", async () => {
+  it("describes, releases with DeleteDBInstance (with a ClientToken) and waits until DescribeDBInstances no longer lists it", async () => {
     await env.reset();
     const id = await instance();
     await logAfterSetup();
     await provider.delete(id, outputsOf(id));
     const log = await env.admin.requests({ product: "dds" });
-    expect(log[0].action).toBe("DescribeDBInstanceAttribute");
-    expect(log.at(-1)).toMatchObject({ action: "DescribeDBInstanceAttribute", status: 404, code: "InvalidDBInstanceId.NotFound" });
+    // The release starts from the region's list (shared with every MongoDB delete in flight), and so does the wait.
+    expect(log[0]).toMatchObject({ action: "DescribeDBInstances", params: expect.objectContaining({ RegionId: REGION, DBInstanceType: "replicate" }) });
+    expect(log.filter((e) => e.action === "DescribeDBInstanceAttribute")).toEqual([]);
+    // The wait polls the region's list (one call serves every MongoDB delete in flight), not the instance.
+    expect(log.at(-2)).toMatchObject({ action: "DescribeDBInstances", status: 200, params: expect.objectContaining({ RegionId: REGION, DBInstanceType: "replicate", PageSize: "100" }) });
+    // Then where it went: the recycle bin, listed by DescribeDBInstances with DBInstanceStatus=Released.
+    expect(log.at(-1)).toMatchObject({ action: "DescribeDBInstances", status: 200, params: { RegionId: REGION, DBInstanceId: id, DBInstanceStatus: "Released" } });
     expect(await releaseCalls()).toEqual(["DeleteDBInstance"]);
     const del = log.find((e) => e.action === "DeleteDBInstance")!;
     expect(del.params).toEqual({ DBInstanceId: id, ClientToken: expect.stringMatching(UUID) });
-    expect(await env.admin.instance(id)).toBeUndefined();
+    await expectInRecycleBin(id);
     const lines = env.linesFor(id);
     expect(lines[0]).toBe(`${id}: releasing (DeleteDBInstance)`);
     // The end of the wait is reported once, with the time taken: no bare "released" line before it.
     expect(lines).not.toContain(`${id}: released`);
-    expect(lines.at(-1)).toMatch(new RegExp(`^${id}: released \\(\\d+s\\)$`));
+    expect(lines.at(-2)).toMatch(new RegExp(`^${id}: released \\(\\d+s\\)$`));
+    // Where it is and until when: the day it entered the bin plus 7 days, to the second.
+    const entered = Date.parse(String((await env.admin.instance(id))?.DestroyTime));
+    const until = new Date(entered + 7 * 86_400_000).toISOString().slice(0, 19) + "Z";
+    expect(lines.at(-1)).toBe(
+      `${id}: kept in the recycle bin (not running, not billed): recoverable from the MongoDB console's Recycle Bin until ${until} (7 days), then deleted for good. ` +
+        "The API cannot empty the bin sooner (DestroyInstance only releases expired subscriptions).",
+    );
+  });
+
+  it("says a standalone instance is not kept in the recycle bin", async () => {
+    await env.reset();
+    const id = await instance({ DBInstanceClass: "mdb.single.2x.large.c" });
+    await logAfterSetup();
+    await provider.delete(id, outputsOf(id));
+    expect(await env.admin.instance(id)).toBeUndefined();
+    expect(env.linesFor(id).at(-1)).toBe(`${id}: not kept in the recycle bin: a standalone instance (mdb.single.2x.large.c) cannot be recovered once released`);
   });
 
   describe("release protection", () => {
@@ -94,7 +122,7 @@ describe("mongodb.Instance delete: pay-as-you-go", () => {
       await provider.delete(id, outputsOf(id, { overrideProtection: true }));
       expect(await releaseCalls()).toEqual(["ModifyDBInstanceAttribute(DBInstanceReleaseProtection=false)", "DeleteDBInstance"]);
       expect(env.linesFor(id).slice(0, 2)).toEqual([`${id}: release protection turned off (overrideProtection)`, `${id}: releasing (DeleteDBInstance)`]);
-      expect(await env.admin.instance(id)).toBeUndefined();
+      await expectInRecycleBin(id);
     });
   });
 
@@ -110,7 +138,7 @@ describe("mongodb.Instance delete: pay-as-you-go", () => {
       expect(deletes.at(-1)!.status).toBe(200);
       expect(new Set(deletes.map((e) => e.params.ClientToken)).size).toBe(1);
       expect(env.linesFor(id)).toContain(`${id}: DeleteDBInstance refused while the instance is Creating (OperationDenied.DBInstanceStatus); retrying until it can be released`);
-      expect(await env.admin.instance(id)).toBeUndefined();
+      await expectInRecycleBin(id);
     });
 
     it("retries a refusal that clears while the instance shows Running (injected twice)", async () => {
@@ -120,7 +148,7 @@ describe("mongodb.Instance delete: pay-as-you-go", () => {
       await env.admin.faults([{ product: "dds", action: "DeleteDBInstance", code: "OperationDenied.DBInstanceStatus", count: 2 }]);
       await provider.delete(id, outputsOf(id));
       expect(calls(await env.admin.requests({ action: "DeleteDBInstance" }))).toEqual(["DeleteDBInstance -> 403", "DeleteDBInstance -> 403", "DeleteDBInstance"]);
-      expect(await env.admin.instance(id)).toBeUndefined();
+      await expectInRecycleBin(id);
     });
 
     it("fails when the refusal persists although the instance shows Running, and changes nothing", async () => {
@@ -183,7 +211,8 @@ describe("mongodb.Instance delete: pay-as-you-go", () => {
 
   it.each(["InvalidDBInstanceId.NotFound", "InvalidDbInstanceId.NotFound", "InvalidInstanceId.NotFound"])("counts %s as already released", async (code) => {
     await env.reset();
-    const id = await instance();
+    // Not in the region's list, so asked about alone; each documented spelling of "not found" means released.
+    const id = "dds-bp1gone0000000";
     await logAfterSetup();
     await env.admin.faults([{ product: "dds", action: "DescribeDBInstanceAttribute", code }]);
     await provider.delete(id, outputsOf(id));
@@ -199,7 +228,7 @@ describe("mongodb.Instance delete: pay-as-you-go", () => {
     await provider.delete(id, outputsOf(id));
     expect(await releaseCalls()).toEqual([]);
     expect(env.linesFor(id)[0]).toBe(`${id}: already being released (Deleting); waiting until it is gone`);
-    expect(await env.admin.instance(id)).toBeUndefined();
+    await expectInRecycleBin(id);
   });
 
   it("rides out throttling, 5xx, a dropped connection, a proxy page and a lost reply, reusing the ClientToken", async () => {
@@ -207,7 +236,7 @@ describe("mongodb.Instance delete: pay-as-you-go", () => {
     const id = await instance();
     await logAfterSetup();
     await env.admin.faults([
-      { product: "dds", action: "DescribeDBInstanceAttribute", code: "Throttling.User", count: 2 },
+      { product: "dds", action: "DescribeDBInstances", code: "Throttling.User", count: 2 },
       { product: "dds", action: "DeleteDBInstance", code: "ServiceUnavailable", count: 1 },
       { product: "dds", action: "DeleteDBInstance", drop: true, count: 1 },
       { product: "dds", action: "DeleteDBInstance", body: "html", count: 1 },
@@ -216,8 +245,8 @@ describe("mongodb.Instance delete: pay-as-you-go", () => {
     await provider.delete(id, outputsOf(id));
     const log = await env.admin.requests({ product: "dds" });
     expect(log.filter((e) => e.fault).map((e) => `${e.action}:${e.fault}`)).toEqual([
-      "DescribeDBInstanceAttribute:Throttling.User",
-      "DescribeDBInstanceAttribute:Throttling.User",
+      "DescribeDBInstances:Throttling.User",
+      "DescribeDBInstances:Throttling.User",
       "DeleteDBInstance:ServiceUnavailable",
       "DeleteDBInstance:drop",
       "DeleteDBInstance:html",
@@ -226,7 +255,7 @@ describe("mongodb.Instance delete: pay-as-you-go", () => {
     const deletes = log.filter((e) => e.action === "DeleteDBInstance");
     expect(calls(deletes)).toEqual(["DeleteDBInstance -> 503", "DeleteDBInstance -> 0", "DeleteDBInstance -> 502", "DeleteDBInstance -> 500", "DeleteDBInstance"]);
     expect(new Set(deletes.map((e) => e.params.ClientToken)).size).toBe(1);
-    expect(await env.admin.instance(id)).toBeUndefined();
+    await expectInRecycleBin(id);
   });
 
   it("works from outputs of any shape: only the resource id, region from the environment", async () => {
@@ -235,7 +264,7 @@ describe("mongodb.Instance delete: pay-as-you-go", () => {
     await logAfterSetup();
     await provider.delete(id, {});
     expect(await releaseCalls()).toEqual(["DeleteDBInstance"]);
-    expect(await env.admin.instance(id)).toBeUndefined();
+    await expectInRecycleBin(id);
   });
 
   it("refuses a stored id that is not a DDS id instead of counting it as released", async () => {
@@ -395,7 +424,7 @@ describe("mongodb.Instance create", () => {
     await env.admin.clearFaults();
     await until("Running", async () => (await status(made.id)) === "Running");
     await provider.delete(init.id, init.properties);
-    expect(await env.admin.instance(made.id)).toBeUndefined();
+    await expectInRecycleBin(made.id);
   });
 
   it("fails clearly with the catalog's explanation when CreateDBInstance is refused", async () => {

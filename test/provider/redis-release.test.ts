@@ -74,9 +74,12 @@ describe("redis.Instance delete: pay-as-you-go", () => {
     expect(lines[1]).toMatch(new RegExp(`^${id}: released into the recycle bin \\(\\d+s\\)$`));
     expect(lines[2]).toBe(RECYCLE_LINE(id, await binUntil(id)));
     expect(lines).toHaveLength(3);
-    // DestroyTime comes from DescribeInstances: DescribeInstanceAttribute does not return it.
+    // The wait polls the lists (the recycle bin, then the live instances), and DestroyTime comes from the poll that
+    // found it in the bin: DescribeInstanceAttribute does not return it.
     const listed = (await env.admin.requests({ action: "DescribeInstances" })).map((e) => e.params);
-    expect(listed).toEqual([{ RegionId: REGION, InstanceIds: id, InstanceStatus: "Released" }]);
+    const bin = { RegionId: REGION, InstanceIds: id, InstanceStatus: "Released", PageSize: "50" };
+    expect(listed.at(-1)).toEqual(bin);
+    for (const params of listed) expect([bin, { RegionId: REGION, InstanceIds: id, PageSize: "50" }]).toContainEqual(params);
   });
 
   it("with purgeRecycleBin releases it, then destroys it and its backups until it is gone", async () => {

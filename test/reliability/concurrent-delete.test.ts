@@ -58,8 +58,9 @@ const CASES: Case[] = [
       await ecsSet.delete(set.id, set.outs!);
     },
   },
-  { name: "mongodb.Instance, both at once", make: mongoMake, first: mongo.delete },
-  { name: "mongodb.Instance, the second after the first's DeleteDBInstance", make: mongoMake, first: mongo.delete, after: "DeleteDBInstance" },
+  // A released replica set stays in the recycle bin (Released) for 7 days.
+  { name: "mongodb.Instance, both at once", make: mongoMake, first: mongo.delete, finalStatus: "Released" },
+  { name: "mongodb.Instance, the second after the first's DeleteDBInstance", make: mongoMake, first: mongo.delete, after: "DeleteDBInstance", finalStatus: "Released" },
   { name: "redis.Instance (purged), both at once", make: redisMake({ purgeRecycleBin: true }), first: redis.delete },
   { name: "redis.Instance (purged), the second after the first's DeleteInstance", make: redisMake({ purgeRecycleBin: true }), first: redis.delete, after: "DeleteInstance" },
   { name: "redis.Instance (purged), the second after the first's DestroyInstance", make: redisMake({ purgeRecycleBin: true }), first: redis.delete, after: "DestroyInstance" },

@@ -18,3 +18,11 @@ export function useEmulator(options: EmulatorOptions = {}): EmulatorFixture {
   });
   return fixture;
 }
+
+/**
+ * The instances not released yet. A released pay-as-you-go MongoDB replica set stays in the recycle bin
+ * (status Released) for 7 days and is released all the same; anything else left over is not.
+ */
+export function notReleased<T extends { product: string; status: string }>(list: T[]): T[] {
+  return list.filter((i) => !(i.product === "dds" && i.status === "Released"));
+}

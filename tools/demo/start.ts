@@ -260,7 +260,10 @@ export async function main(argv: string[]): Promise<number> {
     if (destroyed.error && !report.resources.some((r) => r.error)) write(`  destroy error: ${destroyed.error}\n`);
 
     const byProduct = (p: AdminInstance["product"]): number => after.filter((i) => i.product === p).length;
-    const everythingReleased = after.length === 0 && networkLeft.length === 0;
+    // A released MongoDB replica set stays in the recycle bin (Released) for 7 days: released, not billed.
+    const inBin = after.filter((i) => i.product === "dds" && i.status === "Released");
+    const unreleased = after.filter((i) => !inBin.includes(i));
+    const everythingReleased = unreleased.length === 0 && networkLeft.length === 0;
     const networkFirstTry = net.deletes.length > 0 && net.firstCallOk === net.deletes.length && net.dependencyViolations === 0;
     const ok = up.ok && report.ok && everythingReleased && networkFirstTry && !secretCheck.startsWith("FAILED");
     timings.push(["total", Date.now() - started]);
@@ -273,7 +276,8 @@ export async function main(argv: string[]): Promise<number> {
         `  destroy:  ${report.deleted} deleted, ${report.failed} failed, ${report.notAttempted} not attempted; ${log.length} API calls`,
         `  state:    ${secretCheck}`,
         `  emulator: ${byProduct("ecs")} ECS, ${byProduct("dds")} MongoDB, ${byProduct("r-kvstore")} Redis instances, ${networkLeft.length} network resources left` +
-          (everythingReleased ? " — everything was released" : ` — NOT released: ${[...after.map((i) => `${i.id} ${i.status}`), ...networkLeft].join(", ")}`),
+          (everythingReleased ? " — everything was released" : ` — NOT released: ${[...unreleased.map((i) => `${i.id} ${i.status}`), ...networkLeft].join(", ")}`) +
+          (inBin.length ? ` (${inBin.length} MongoDB in the recycle bin, recoverable for 7 days)` : ""),
         `  network:  ${net.firstCallOk} of ${net.deletes.length} network deletes (vSwitch, security group, VPC) succeeded on the first call; ` +
           `${net.dependencyViolations} DependencyViolation answers, ${net.retries} retries` +
           (vpcDeleted && destroyed.events.length ? `; the VPC was gone ${secs((vpcDeleted.timestamp - destroyed.events[0].timestamp) * 1000)} after destroy started` : ""),

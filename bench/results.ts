@@ -1,0 +1,62 @@
+// The shapes of the benchmark's results (results.json), shared by the runner (run.ts) and the report (report.ts).
+import type { ChildReport, Strategy } from "./child";
+import type { Lifecycle } from "./scenarios";
+
+export type RunGroup = "main" | "force" | "memory" | "sweep" | "scale" | "smoke";
+
+export interface Meta {
+  date: string;
+  mode: string;
+  command: string;
+  timeScale: number;
+  rate: number;
+  parallel: number[];
+  node: string;
+  cpus: number;
+  cpuModel: string;
+  git: { commit: string; dirty: string[] };
+  durations: Record<string, number>;
+  realSeconds: number;
+  loadPulumi: boolean;
+  moduleCosts: { modules: string; rssMB: number }[];
+}
+
+export interface RunResult {
+  id: string;
+  group: RunGroup;
+  scenario: string;
+  scenarioTitle: string;
+  strategy: Strategy;
+  experiment?: string;
+  parallel: number;
+  resources: number;
+  instances: number;
+  lifecycle: Lifecycle;
+  /** Cloud seconds (real seconds / time scale). */
+  wallSeconds: number;
+  wallRealSeconds: number;
+  limit: { seconds: number; transitionSeconds: number; apiSeconds: number; minCalls: number; minCallsAtP: number };
+  ratio: number;
+  /** Cloud seconds until the last instance reached the state the delete promises (gone; TF Redis: recycle bin). */
+  settledSeconds?: number;
+  calls: number;
+  callsAccepted: number;
+  callsPerInstance: number;
+  callsByAction: Record<string, number>;
+  throttled: number;
+  otherErrors: Record<string, number>;
+  failed: number;
+  failedByThrottling: number;
+  failures: string[];
+  notReleased: number;
+  memory: ChildReport["memory"];
+  providerCpuSeconds: number;
+  emulatorCpuSeconds: number;
+  eventLoopDelayP99Ms: number;
+  /** The whole machine's CPU use during the teardown (all processes, all cores), 0–1: others' work shows here. */
+  machineBusy?: number;
+  /** Processes other than the benchmark's keep the machine busy: load average at the start and the end. */
+  loadAverage: [number, number];
+  /** Mean cloud seconds per resource: before the first change, between transitions, after the last, in transitions. */
+  profile: { lead: number; gaps: number; tail: number; transitions: number; total: number; resources: number };
+}
