@@ -111,18 +111,25 @@ export function vSwitchStatus(vsw: VSwitch, now: number): "Pending" | "Available
 // ---- what holds a network resource --------------------------------------------------------------------
 
 /**
- * Instances of every product that sit in the vSwitch. An instance holds it for as long as it is in the store:
- * an ECS instance until DescribeInstances no longer lists it (a release in progress included), a MongoDB or
- * Redis instance until it is gone, recycle-bin entries included (see the README's fidelity notes).
+ * Instance records that still occupy the network. Every record does for as long as it is in the store (an ECS
+ * instance until DescribeInstances no longer lists it, a release in progress included; a MongoDB or Redis
+ * instance while it is Deleting), except a recycle-bin entry of a pay-as-you-go instance: released by hand, it
+ * can only be rebuilt into a new instance, never brought back in place. An expired subscription in the bin can
+ * be unlocked (renewed) in place, so it keeps its network until it is destroyed (README fidelity notes).
  */
+function holding(store: Store): Instance[] {
+  return store.all().filter((i) => !(i.product !== "ecs" && i.status === "Released" && i.chargeType === "PostPaid"));
+}
+
+/** Instances of every product that sit in the vSwitch (on any of their network interfaces). */
 export function instancesInVSwitch(store: Store, vSwitchId: string): Instance[] {
-  return store.all().filter((i) => i.attrs.VSwitchId === vSwitchId || interfacesOf(i).some((n) => n.VSwitchId === vSwitchId));
+  return holding(store).filter((i) => i.attrs.VSwitchId === vSwitchId || interfacesOf(i).some((n) => n.VSwitchId === vSwitchId));
 }
 
 /** Instances that name the security group (on any of their network interfaces). */
 export function instancesInSecurityGroup(store: Store, securityGroupId: string): Instance[] {
   const named = (many: unknown) => Array.isArray(many) && many.includes(securityGroupId);
-  return store.all().filter((i) =>
+  return holding(store).filter((i) =>
     named(i.attrs.SecurityGroupIds) || i.attrs.SecurityGroupId === securityGroupId || interfacesOf(i).some((n) => named(n.SecurityGroupIds)));
 }
 
@@ -133,7 +140,7 @@ function interfacesOf(i: Instance): { VSwitchId?: unknown; SecurityGroupIds?: un
 }
 
 export function instancesInVpc(store: Store, vpcId: string): Instance[] {
-  return store.all().filter((i) => i.attrs.VpcId === vpcId || i.attrs.VPCId === vpcId);
+  return holding(store).filter((i) => i.attrs.VpcId === vpcId || i.attrs.VPCId === vpcId);
 }
 
 // ---- CIDR blocks --------------------------------------------------------------------------------------

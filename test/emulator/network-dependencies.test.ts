@@ -109,7 +109,7 @@ describe("an ECS instance holds its vSwitch and security groups until DescribeIn
 
 describe("MongoDB and Redis instances hold their vSwitch until they are gone", () => {
 
-  it("MongoDB: Creating, Running and Deleting hold it; gone, the delete succeeds", async () => {
+  it("MongoDB: Creating, Running and Deleting hold it; released into the recycle bin, the delete succeeds", async () => {
     const net = await stackNetwork();
     const id = (await mongo({ VSwitchId: net.vSwitchId })).DBInstanceId as string;
     await expectError(deleteVSwitch(net.vSwitchId), IN_USE_VSWITCH);
@@ -118,17 +118,32 @@ describe("MongoDB and Redis instances hold their vSwitch until they are gone", (
     await ddsCall(t.emu.url, "DeleteDBInstance", { DBInstanceId: id });
     await expectError(deleteVSwitch(net.vSwitchId), IN_USE_VSWITCH);
     await t.admin.advance(60);
+    expect((await t.admin.instance(id))?.status).toBe("Released");
     await deleteVSwitch(net.vSwitchId);
   });
 
-  it("Redis: the recycle-bin entry holds it until DestroyInstance has removed it", async () => {
+  const redis = (extra: Partial<Kv.CreateInstanceRequest>) =>
+    kv().createInstance(new Kv.CreateInstanceRequest({ regionId: REGION, instanceClass: "redis.master.small.default", password: "Redis-Pw-456", ...extra }));
+
+  it("Redis pay-as-you-go: held until DeleteInstance has moved it to the recycle bin (rebuild only: the entry holds nothing)", async () => {
     const net = await stackNetwork();
-    const id = (await kv().createInstance(new Kv.CreateInstanceRequest({ regionId: REGION, instanceClass: "redis.master.small.default", vSwitchId: net.vSwitchId, password: "Redis-Pw-456" }))).body!.instanceId!;
+    const id = (await redis({ vSwitchId: net.vSwitchId })).body!.instanceId!;
     await t.admin.advance(120);
     await kv().deleteInstance(new Kv.DeleteInstanceRequest({ instanceId: id }));
+    await expectError(deleteVSwitch(net.vSwitchId), IN_USE_VSWITCH);
     await t.admin.advance(20);
     const binned = await kv().describeInstances(new Kv.DescribeInstancesRequest({ regionId: REGION, instanceStatus: "Released" }));
     expect(binned.body!.instances!.KVStoreInstance!.map((i) => [i.instanceId, i.vSwitchId, i.vpcId, i.zoneId])).toEqual([[id, net.vSwitchId, net.vpcId, ZONE]]);
+    await deleteVSwitch(net.vSwitchId);
+  });
+
+  it("Redis subscription: an expired one in the recycle bin (it can be unlocked in place) holds it until DestroyInstance", async () => {
+    const net = await stackNetwork();
+    const id = (await redis({ vSwitchId: net.vSwitchId, chargeType: "PrePaid", period: "1" })).body!.instanceId!;
+    await t.admin.advance(120);
+    await t.admin.expire(id);
+    await t.admin.advance(31 * 86400);
+    expect((await t.admin.instance(id))?.status).toBe("Released");
     await expectError(deleteVSwitch(net.vSwitchId), IN_USE_VSWITCH);
     await kv().destroyInstance(new Kv.DestroyInstanceRequest({ instanceId: id }));
     await expectError(deleteVSwitch(net.vSwitchId), IN_USE_VSWITCH);
