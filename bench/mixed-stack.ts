@@ -46,7 +46,10 @@ export interface MixedResult {
   retries: number;
   vpcGoneAfterS?: number;
   failedDeletes: string[];
+  /** Instances the emulator still lists, recycle-bin entries (released, not billed) left out. */
   instancesLeft: number;
+  /** Recycle-bin entries left: released, recoverable for 7 days; the alicloud provider never purges Redis's. */
+  inRecycleBin: string[];
   networkLeft: number;
   wallS: number;
 }
@@ -141,7 +144,8 @@ async function runOnce(n: number, shape: Shape, variant: Variant): Promise<Mixed
       // In cloud time: the emulator's durations, the providers' polls and Terraform's sleeps all run × TIME_SCALE.
       vpcGoneAfterS: vpcGoneMs === undefined ? undefined : Math.round(vpcGoneMs / 1000 / TIME_SCALE),
       failedDeletes: [...failed, ...outcome.skipped.map((r) => `${r.urn.split("::").pop()}: not attempted (something in it was not deleted)`)],
-      instancesLeft: (await admin.instances()).length,
+      instancesLeft: (await admin.instances()).filter((i) => i.status !== "Released").length,
+      inRecycleBin: (await admin.instances()).filter((i) => i.status === "Released").map((i) => ({ dds: "MongoDB", "r-kvstore": "Redis", ecs: "ECS" })[i.product] ?? i.product),
       networkLeft: (await leftoverNetwork(admin)).length,
       wallS,
     };
@@ -155,7 +159,7 @@ function markdown(results: MixedResult[]): string {
   const rows = results.map(
     (r) =>
       `| ${r.n} | ${r.shape === "single" ? `${r.n} single instances` : `an instance set of ${r.n}`} | ${label[r.variant]} | ${r.dependencyViolations} | ${r.firstCallOk} of ${r.networkDeletes} | ${r.retries} | ` +
-      `${r.vpcGoneAfterS === undefined ? "never (not deleted)" : `${r.vpcGoneAfterS} s`} | ${r.failedDeletes.length} | ${r.instancesLeft} | ${r.networkLeft} |`,
+      `${r.vpcGoneAfterS === undefined ? "never (not deleted)" : `${r.vpcGoneAfterS} s`} | ${r.failedDeletes.length} | ${r.instancesLeft} | ${r.inRecycleBin.sort().join(", ") || "none"} | ${r.networkLeft} |`,
   );
   const failures = results.filter((r) => r.failedDeletes.length).map((r) => `- N = ${r.n}, ${r.shape}, ${label[r.variant]}:\n${r.failedDeletes.map((f) => `  - ${f}`).join("\n")}`);
   return [
@@ -165,15 +169,16 @@ function markdown(results: MixedResult[]): string {
     "zone), a security group, N ECS instances (N single instances, or one instance set of N), a pay-as-you-go MongoDB and a",
     "Redis instance,",
     "in the emulator at time scale 0.01; destroyed in reverse dependency order, 16 deletes at once, continuing past",
-    "failures. (a) releases the instances with this package (Redis purged from the recycle bin); (b) deletes them as",
+    "failures. (a) releases the instances with this package (graceful stop first; Redis purged from the recycle bin, MongoDB",
+    "left in its bin, which has no purge API); (b) deletes them as",
     "terraform-provider-alicloud does (tools/alicloud-double: ECS `DeleteInstance Force=true` and a wait, the set's",
     "`DeleteInstances` without a wait, MongoDB/Redis `DeleteDBInstance`/`DeleteInstance` and a wait, no recycle-bin purge).",
     "The network is deleted by the double in both, with Terraform's DependencyViolation retries and timeouts (vSwitch and",
     "security group 10 min, VPC 5 min). \"VPC gone after\" is in cloud time: wall time ÷ 0.01, since every duration,",
     "poll and sleep runs × 0.01 (it includes this machine's own overhead, shared with other work while measured).",
     "",
-    "| N | ECS | instances released by | DependencyViolation answers | network deletes OK on the first call | network-delete retries | VPC gone after | failed deletes | instances left | network resources left |",
-    "|---|---|---|---|---|---|---|---|---|---|",
+    "| N | ECS | instances released by | DependencyViolation answers | network deletes OK on the first call | network-delete retries | VPC gone after | failed deletes | instances left | in a recycle bin | network resources left |",
+    "|---|---|---|---|---|---|---|---|---|---|---|",
     ...rows,
     "",
     ...(failures.length ? ["Failed deletes:", "", ...failures, ""] : []),

@@ -267,7 +267,15 @@ const data: Record<"mongodb" | "kvstore", DoubleResource> = {
         if (notFound(e, ["InvalidDBInstanceId.NotFound"])) return;
         throw tfError(id, "DeleteDBInstance", e);
       }
-      await waitForState(ctx, { id, pending: ["Creating", "Deleting"], target: [], timeoutS, delayS: 60, refresh: async () => (await ddsAttribute(ctx, id))?.DBInstanceStatus });
+      // As for Redis below: the emulator still describes a recycle-bin entry (Released); the real API's NotFound is
+      // what this wait ends on, so Released counts as gone.
+      await waitForState(ctx, {
+        id, pending: ["Creating", "Deleting"], target: [], timeoutS, delayS: 60,
+        refresh: async () => {
+          const status = (await ddsAttribute(ctx, id))?.DBInstanceStatus;
+          return status === "Released" ? undefined : status;
+        },
+      });
     },
   },
   // alicloud_kvstore_instance: Timeouts C 20 m / U 40 m / D 20 m.
