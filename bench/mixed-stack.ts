@@ -28,6 +28,7 @@ const IMAGE = "ubuntu_22_04_x64_20G_alibase_20240926.vhd";
 const TYPE = "ecs.g7.large";
 
 type Variant = "a" | "b";
+const PRODUCT_NAMES: Record<string, string> = { dds: "MongoDB", "r-kvstore": "Redis", ecs: "ECS" };
 /** The ECS instances of the stack: N single instances, or one instance set of N. */
 type Shape = "single" | "set";
 
@@ -145,7 +146,7 @@ async function runOnce(n: number, shape: Shape, variant: Variant): Promise<Mixed
       vpcGoneAfterS: vpcGoneMs === undefined ? undefined : Math.round(vpcGoneMs / 1000 / TIME_SCALE),
       failedDeletes: [...failed, ...outcome.skipped.map((r) => `${r.urn.split("::").pop()}: not attempted (something in it was not deleted)`)],
       instancesLeft: (await admin.instances()).filter((i) => i.status !== "Released").length,
-      inRecycleBin: (await admin.instances()).filter((i) => i.status === "Released").map((i) => ({ dds: "MongoDB", "r-kvstore": "Redis", ecs: "ECS" })[i.product] ?? i.product),
+      inRecycleBin: (await admin.instances()).filter((i) => i.status === "Released").map((i) => PRODUCT_NAMES[i.product] ?? i.product),
       networkLeft: (await leftoverNetwork(admin)).length,
       wallS,
     };
