@@ -5,4 +5,5 @@ export * as redis from "./redis";
 export { ReleaseError } from "./core/failure";
 export type { DeleteOptions, OnSubscription } from "./core/options";
 export type { DeleteOptionArgs } from "./core/resource-args";
+export { OWNERSHIP_TAG_KEYS } from "./core/ownership";
 export { withRelease, releaseOf, type ReleaseArgs, type AlicloudResourceClass } from "./adopt";

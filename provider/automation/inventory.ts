@@ -27,7 +27,7 @@ export interface CloudInstance {
   tags: Record<string, string>;
   /** ECS: the cloud's own release time. */
   autoReleaseTime?: string;
-  /** Redis: in the recycle bin (InstanceStatus Released) since `destroyTime`. */
+  /** MongoDB, Redis: in the recycle bin (status Released) since `destroyTime`: not billed, recoverable for 7 days. */
   inRecycleBin?: boolean;
   destroyTime?: string;
   /** DDS: LockMode. */
@@ -72,22 +72,25 @@ async function listEcs(region: string, tags: Record<string, string>, deadline: D
 async function listDds(region: string, tags: Record<string, string>, deadline: Deadline): Promise<CloudInstance[]> {
   const out: CloudInstance[] = [];
   const tagQuery = Object.fromEntries(Object.entries(tags).flatMap(([k, v], n) => [[`Tag.${n + 1}.Key`, k], [`Tag.${n + 1}.Value`, v]]));
-  for (let page = 1; ; page++) {
-    const body = await withRetry((rt) => ddsClient(region).call("DescribeDBInstances", { RegionId: region, PageSize: PAGE, PageNumber: page, ...tagQuery }, rt), {
-      deadline, catalog: DDS_CATALOG, context: ctx("mongodb", "DescribeDBInstances"),
-    });
-    const list = ((body.DBInstances as { DBInstance?: Record<string, unknown>[] } | undefined)?.DBInstance ?? []);
-    for (const i of list) {
-      const t = (i.Tags as { Tag?: { Key?: string; Value?: string }[] } | undefined)?.Tag;
-      out.push({
-        product: "mongodb", id: String(i.DBInstanceId ?? ""), regionId: String(i.RegionId || region), status: String(i.DBInstanceStatus ?? "Unknown"),
-        chargeType: String(i.ChargeType ?? "PostPaid"), expireTime: typeof i.ExpireTime === "string" && i.ExpireTime ? i.ExpireTime : undefined,
-        createdAt: typeof i.CreationTime === "string" ? i.CreationTime : undefined, tags: tagMap(t), lockMode: typeof i.LockMode === "string" ? i.LockMode : undefined,
-      });
+  // The recycle bin (released pay-as-you-go replica sets) is listed only when asked for by status.
+  for (const status of [undefined, "Released"]) {
+    for (let page = 1; ; page++) {
+      const query = { RegionId: region, PageSize: PAGE, PageNumber: page, ...(status ? { DBInstanceStatus: status } : {}), ...tagQuery };
+      const body = await withRetry((rt) => ddsClient(region).call("DescribeDBInstances", query, rt), { deadline, catalog: DDS_CATALOG, context: ctx("mongodb", "DescribeDBInstances") });
+      const list = (body.DBInstances as { DBInstance?: Record<string, unknown>[] } | undefined)?.DBInstance ?? [];
+      for (const i of list) {
+        const t = (i.Tags as { Tag?: { Key?: string; Value?: string }[] } | undefined)?.Tag;
+        const text = (v: unknown): string | undefined => (typeof v === "string" && v ? v : undefined);
+        out.push({
+          product: "mongodb", id: String(i.DBInstanceId ?? ""), regionId: text(i.RegionId) ?? region, status: text(i.DBInstanceStatus) ?? "Unknown",
+          chargeType: text(i.ChargeType) ?? "PostPaid", expireTime: text(i.ExpireTime), createdAt: text(i.CreationTime), tags: tagMap(t), lockMode: text(i.LockMode),
+          ...(status ? { inRecycleBin: true, destroyTime: text(i.DestroyTime) } : {}),
+        });
+      }
+      if (list.length < PAGE || !(page * PAGE < Number(body.TotalCount))) break;
     }
-    const total = Number(body.TotalCount);
-    if (list.length < PAGE || !(page * PAGE < total)) return out;
   }
+  return out;
 }
 
 async function listKv(region: string, tags: Record<string, string>, deadline: Deadline): Promise<CloudInstance[]> {

@@ -1,7 +1,9 @@
 // The ownership tags every instance this package creates carries, and the expiry tag of a time-to-live. sweep and
 // status find a stack's instances by these tags only: an instance without them is never touched.
-export const OWNERSHIP_TAG_KEYS = { project: "pulumi:project", stack: "pulumi:stack", name: "pulumi:name" } as const;
+// The keys are defined once, in provider/core/ownership.ts, where the creates set them.
+import { OWNERSHIP_TAG_KEYS } from "../core/ownership";
 
+export { OWNERSHIP_TAG_KEYS };
 /** ISO time after which `sweep --expired` releases the instance (MongoDB, Redis; ECS uses the cloud's AutoReleaseTime). */
 export { EXPIRES_AT_TAG_KEY } from "../core/time-to-live";
 

@@ -15,6 +15,7 @@ import * as ecsApi from "../ecs/api";
 import { decideEcsRelease } from "../ecs/decision";
 import * as ddsApi from "../mongodb/api";
 import { decideMongoRelease } from "../mongodb/decision";
+import { isStandaloneClass, RECYCLE_BIN_DAYS } from "../mongodb/release";
 import * as kvApi from "../redis/api";
 import { decideRedisRelease, recycleBinUntil } from "../redis/decision";
 import { redisDeleteOptionsFrom } from "../redis/inputs";
@@ -175,7 +176,9 @@ async function planMongo(r: StackResource, regionId: string): Promise<PlannedIns
       return [{ instanceId: id, outcome: "retain", steps: [], detail: `subscription not expired: left running and dropped from state (onSubscription: "retain"); billed until ${d.expireTime ?? "it expires"}`, until: d.expireTime }];
     default:
       if (d.action === "DeleteDBInstance") {
-        return [{ instanceId: id, outcome: "release", steps: [...(d.unprotect ? ["ModifyDBInstanceAttribute releaseProtection=false"] : []), "DeleteDBInstance"], detail: "pay-as-you-go: released", typicalSeconds: TYPICAL.mongo }];
+        const standalone = "dbInstanceClass" in s && isStandaloneClass(s.dbInstanceClass);
+        const bin = standalone ? "a standalone instance: not kept in the recycle bin" : `then kept in the recycle bin (not billed) until about ${iso(Date.now() + RECYCLE_BIN_DAYS * 86_400_000)}`;
+        return [{ instanceId: id, outcome: "release", steps: [...(d.unprotect ? ["ModifyDBInstanceAttribute releaseProtection=false"] : []), "DeleteDBInstance"], detail: `pay-as-you-go: released, ${bin}`, typicalSeconds: TYPICAL.mongo }];
       }
       if (d.waitForLock) {
         const until = iso(Date.now() + options.deleteTimeoutSeconds * 1000);

@@ -4,13 +4,13 @@
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { idsFromOutputs } from "../ecs/provider-methods";
+import { idsFromOutputs } from "../ecs/declaration";
 import { UsageError } from "./errors";
 
 /** The type token of this package's resources: dynamic resources registered under the "alicloud-release" module. */
 export const TYPE_PREFIX = "pulumi-nodejs:dynamic/alicloud-release:";
 
-export const RESOURCE_KINDS = ["ecs.Instance", "ecs.InstanceSet", "mongodb.Instance", "redis.Instance"] as const;
+export const RESOURCE_KINDS = ["ecs.Instance", "ecs.InstanceSet", "mongodb.Instance", "mongodb.ShardingInstance", "redis.Instance", "redis.TairInstance"] as const;
 export type ResourceKind = (typeof RESOURCE_KINDS)[number];
 export type Product = "ecs" | "mongodb" | "redis";
 
@@ -109,7 +109,7 @@ export function snapshotFromDeployment(doc: unknown, expect: { project?: string;
     const instanceIds =
       kind === "ecs.Instance" || kind === "ecs.InstanceSet"
         ? idsFromOutputs(id, outputs)
-        : [String((kind === "mongodb.Instance" ? outputs.dbInstanceId : outputs.instanceId) ?? id)].filter(Boolean);
+        : [String((productOf(kind) === "mongodb" ? outputs.dbInstanceId : outputs.instanceId) ?? id)].filter(Boolean);
     resources.push({
       urn: r.urn, name: nameOf(r.urn), kind, product: productOf(kind), id,
       regionId: typeof outputs.regionId === "string" && outputs.regionId ? outputs.regionId : undefined,

@@ -10,6 +10,7 @@ import { isExpired as ecsExpired } from "../ecs/decision";
 import * as ddsApi from "../mongodb/api";
 import * as kvApi from "../redis/api";
 import { recycleBinUntil } from "../redis/decision";
+
 import { CloudInstance, listTaggedInstances } from "./inventory";
 import { EXPIRES_AT_TAG_KEY, OWNERSHIP_TAG_KEYS, ownershipFilter } from "./ownership";
 import { resolveRegions } from "./regions";

@@ -111,6 +111,7 @@ export async function sweep(o: SweepOptions): Promise<SweepResult> {
     else if (o.expired && !ttlPassed(i, now)) skip("time-to-live not passed (or none)");
     else if (!o.expired && held.has(i.id)) skip("held by the stack's state");
     else if (olderThanMs !== undefined && !(Number.isFinite(created) && now - created >= olderThanMs)) skip(`younger than ${o.olderThan}`);
+    else if (i.inRecycleBin && i.product === "mongodb") skip("in the recycle bin (not billed); the MongoDB API cannot empty it before its 7 days");
     else if (i.inRecycleBin && !o.deleteOptions?.purgeRecycleBin) skip("in the recycle bin (not billed); --purge-recycle-bin destroys it");
     else {
       const reason = o.expired ? `time-to-live passed (${i.tags[EXPIRES_AT_TAG_KEY] ?? i.autoReleaseTime})` : stackExists ? "not in the stack's state" : "its stack no longer exists";

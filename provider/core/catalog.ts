@@ -37,7 +37,7 @@ export const COMMON_CATALOG: Catalog = {
   SignatureNonceUsed: { retry: "transient", meaning: "The request's nonce was seen before.", remedy: "Retried automatically with a new nonce." },
   "InvalidSecurityToken.Expired": { retry: "fatal", meaning: "The STS token has expired.", remedy: "Refresh the temporary credentials and run the command again." },
   "InvalidSecurityToken.MismatchWithAccessKey": { retry: "fatal", meaning: "The STS token does not belong to this AccessKey.", remedy: "Use the token issued together with the temporary AccessKey." },
-  "Forbidden.RAM": { retry: "fatal", meaning: "The RAM user or role is not allowed to make this call.", remedy: "Grant the action in a RAM policy (see the AccessDeniedDetail in the RequestId's troubleshooting page)." },
+  "Forbidden.RAM": { retry: "fatal", meaning: "The RAM user or role is not allowed to make this call.", remedy: "Grant the action in the RAM policy of the user or role (the message names it, from the answer's AccessDeniedDetail)." },
   Forbidden: { retry: "fatal", meaning: "The call is not allowed for this account.", remedy: "Check the account's RAM permissions." },
   "InvalidRegionId.NotFound": { retry: "fatal", meaning: "The region does not exist or the product is not offered there.", remedy: "Check regionId / ALIBABA_CLOUD_REGION_ID / alicloud:region." },
   MissingParameter: { retry: "fatal", meaning: "A required parameter was not sent.", remedy: "This is a bug in pulumi-alicloud-release; report it with the RequestId." },
@@ -59,8 +59,16 @@ export const TRANSPORT_CATALOG: Catalog = {
   ServerError: { retry: "transient", meaning: "The endpoint answered with a server error (HTTP 5xx).", remedy: "Retried automatically." },
 };
 
-export function defineCatalog(entries: Catalog): Catalog {
+const RAM_SERVICES = new WeakMap<Catalog, string>();
+
+/** A product's catalog; `ramService` is its RAM service code (ecs, dds, kvstore), for naming denied actions. */
+export function defineCatalog(entries: Catalog, ramService?: string): Catalog {
+  if (ramService) RAM_SERVICES.set(entries, ramService);
   return entries;
+}
+
+export function ramServiceOf(catalog: Catalog): string | undefined {
+  return RAM_SERVICES.get(catalog);
 }
 
 /** Product codes first, then the common ones; codes containing "Throttling" are always flow control. */

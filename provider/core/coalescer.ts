@@ -2,11 +2,16 @@
 // that can take many ids (StopInstances, DeleteInstances, DescribeInstances) are merged per key (region and
 // flags) into batches of up to `maxBatch`, so 50 parallel deletes cost a handful of calls instead of 50×N.
 //
-// How long a batch waits for company is scaled to what waiting saves. A batch goes as soon as it is as large as
-// the previous batch of its key (deletes in flight together call together: the next wave's calls arrive together
-// too, and nothing is gained by waiting longer), and otherwise after `windowMs`. The window is compressed by
-// ALICLOUD_RELEASE_TIME_SCALE like every other wait: unscaled, a 50 ms window would be 1.25 s of emulated time at 0.04.
+// How long a batch waits for company is scaled to what waiting saves. While a key has only ever been called alone,
+// a batch waits 50 ms at most (a lone delete pays nothing noticeable). Once batches of several have been seen, a
+// batch waits up to `windowMs` for company, but goes as soon as it is as large as the previous batch of its key
+// (deletes in flight together call together: the next wave's calls arrive together too, and nothing is gained by
+// waiting longer). Windows are compressed by ALICLOUD_RELEASE_TIME_SCALE like every other wait: unscaled, a 50 ms
+// window would be 1.25 s of emulated time at 0.04.
 import { timeScale } from "./timing";
+
+/** The longest a batch waits while its key has only been called alone. */
+const ALONE_WINDOW_MS = 50;
 
 export interface CoalescerOptions<Item, Result> {
   maxBatch: number;
@@ -46,13 +51,15 @@ export class Coalescer<Item, Result> {
       if (!batch) {
         batch = { items: [], settle: [] };
         this.pending.set(key, batch);
-        batch.timer = setTimeout(() => this.flush(key), this.o.windowMs * timeScale());
+        const last = this.lastSize.get(key) ?? 1;
+        const window = last > 1 ? this.o.windowMs : Math.min(this.o.windowMs, ALONE_WINDOW_MS);
+        batch.timer = setTimeout(() => this.flush(key), window * timeScale());
       }
       batch.items.push(item);
       batch.settle.push({ resolve, reject });
       if (batch.items.length >= this.o.maxBatch) this.flush(key);
       // As large as last time: go after the callers already running in this turn of the event loop have joined.
-      else if (batch.items.length === this.lastSize.get(key)) setImmediate(() => this.pending.get(key) === batch && this.flush(key));
+      else if (batch.items.length > 1 && batch.items.length === this.lastSize.get(key)) setImmediate(() => this.pending.get(key) === batch && this.flush(key));
     });
   }
 

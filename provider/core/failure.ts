@@ -1,6 +1,7 @@
 // Turning whatever the SDK throws into one shape, and a failed release into one self-contained message:
 // what failed (resource, instance, action), the code and HTTP status, what it means, what to do, RequestId.
 import { Catalog, CatalogEntry, lookup, RetryClass } from "./catalog";
+import { AccessDenied, accessDeniedFrom, deniedAction, denialLines, isDenialCode, Journal } from "./permissions";
 
 export interface ApiFailure {
   /** The API error code, or Timeout / Network / BadReply / ServerError for failures without one. */
@@ -11,6 +12,8 @@ export interface ApiFailure {
   serviceMessage: string;
   /** From the x-acs-retry-after header on flow control, in milliseconds. */
   retryAfterMs?: number;
+  /** A RAM denial's AccessDeniedDetail. */
+  accessDenied?: AccessDenied;
 }
 
 /**
@@ -35,6 +38,7 @@ export function asApiFailure(e: unknown): ApiFailure {
       requestId: err.data?.RequestId,
       serviceMessage: err.data?.Message ?? message,
       retryAfterMs: typeof err.retryAfter === "number" && err.retryAfter > 0 ? err.retryAfter : undefined,
+      accessDenied: accessDeniedFrom(err.data),
     };
   }
   if (name === "RequestTimeoutError" || /Timeout\(\d+\)/.test(message)) return { code: "Timeout", serviceMessage: message };
@@ -67,19 +71,48 @@ const UNKNOWN: CatalogEntry = {
   remedy: "Look the code up in the Alibaba Cloud error center (https://api.aliyun.com/troubleshoot) with the RequestId.",
 };
 
+/** Runs a release with a journal, so that a RAM denial part-way says the phase and what had been changed. */
+export async function journaled<T>(run: (journal: Journal) => Promise<T>): Promise<T> {
+  const journal = new Journal();
+  try {
+    return await run(journal);
+  } catch (e) {
+    throw ReleaseError.explainDenial(e, journal);
+  }
+}
+
+const COMMON_DENIAL: CatalogEntry = { retry: "fatal", meaning: "", remedy: "" };
+
 /** A release step failed: thrown from `delete`, so its message is exactly what `pulumi destroy` shows. */
 export class ReleaseError extends Error {
   constructor(
     message: string,
     readonly code: string,
     readonly requestId?: string,
+    /** Set when RAM denied the call: the action, as RAM names it. */
+    readonly deniedAction?: string,
   ) {
     super(message);
     this.name = "ReleaseError";
   }
 
+  /** A denial part-way through a release, with the phase and what had and had not been changed by then. */
+  static explainDenial(e: unknown, journal: Journal): unknown {
+    if (!(e instanceof ReleaseError) || !e.deniedAction) return e;
+    return e.withLines(journal.lines());
+  }
+
+  /** The same error with more lines, before the RequestId (which stays last). */
+  withLines(more: string[]): ReleaseError {
+    const lines = this.message.split("\n");
+    const at = lines.findIndex((l) => l.startsWith("  RequestId: "));
+    lines.splice(at < 0 ? lines.length : at, 0, ...more.map((l) => `  ${l}`));
+    return new ReleaseError(lines.join("\n"), this.code, this.requestId, this.deniedAction);
+  }
+
   static fromApi(ctx: FailureContext, failure: ApiFailure, catalog: Catalog, note?: string): ReleaseError {
-    const entry = lookup(failure.code, catalog) ?? UNKNOWN;
+    const denied = failure.accessDenied || isDenialCode(failure.code) ? deniedAction(failure.accessDenied, ctx.action, catalog) : undefined;
+    const entry = denied ? { ...COMMON_DENIAL, ...denialLines(denied, failure.accessDenied) } : (lookup(failure.code, catalog) ?? UNKNOWN);
     const status = failure.statusCode ? ` (HTTP ${failure.statusCode})` : "";
     const lines = [
       `${ctx.resource} ${ctx.ids.join(", ")}: ${ctx.action} failed with ${failure.code}${status}: ${failure.serviceMessage}`,
@@ -88,7 +121,7 @@ export class ReleaseError extends Error {
     ];
     if (note) lines.push(`  ${note}`);
     lines.push(`  RequestId: ${failure.requestId ?? "none (no reply from the service)"}`);
-    return new ReleaseError(lines.join("\n"), failure.code, failure.requestId);
+    return new ReleaseError(lines.join("\n"), failure.code, failure.requestId, denied);
   }
 
   /** A refusal decided before any change was made (protection, live subscription, bad outputs). */

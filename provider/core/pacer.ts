@@ -20,8 +20,11 @@ export const PACER = {
   minRate: 0.5,
   /** The cut on a throttled answer (AWS: 0.7). */
   beta: 0.7,
-  /** How fast the rate grows back: rate(t) = scale·(t − K)³ + lastMaxRate (AWS: 0.4). */
-  scaleConstant: 0.4,
+  /**
+   * How fast the rate grows back: rate(t) = scale·(t − K)³ + lastMaxRate. AWS uses 0.4; a quarter of that probes
+   * beyond the last throttled rate four times more gently (every probe past the limit costs throttled answers).
+   */
+  scaleConstant: 0.1,
   /** Smoothing of the measured send rate (AWS: 0.8), over half-second buckets. */
   smooth: 0.8,
 };

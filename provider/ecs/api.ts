@@ -9,6 +9,9 @@ import { Poller } from "../core/poller";
 import { asApiFailure, FailureContext, ReleaseError } from "../core/failure";
 import { GoneFailure, withRetry } from "../core/retry";
 import { Deadline } from "../core/timing";
+import { buildModel, ModelClass, modelFailures } from "../core/model-input";
+import type { CheckFailure } from "../core/options";
+import { scrubError } from "../core/secrets";
 import { ECS_CATALOG } from "./errors";
 
 export const MAX_IDS_PER_CALL = 100;
@@ -26,6 +29,8 @@ export interface EcsInstanceState {
   expiredTime?: string;
   deletionProtection: boolean;
   lockReasons: string[];
+  /** What DescribeInstances reports, under the input names (for outputs and refresh); tags include ownership tags. */
+  view?: Record<string, unknown>;
 }
 
 export function stateFrom(i: Ecs.DescribeInstancesResponseBodyInstancesInstance): EcsInstanceState {
@@ -37,6 +42,29 @@ export function stateFrom(i: Ecs.DescribeInstancesResponseBodyInstancesInstance)
     expiredTime: i.expiredTime,
     deletionProtection: i.deletionProtection === true,
     lockReasons: (i.operationLocks?.lockReason ?? []).map((l) => l.lockReason ?? "").filter(Boolean),
+    view: viewFrom(i),
+  };
+}
+
+const nonEmpty = (v: string | undefined): string | undefined => (v ? v : undefined);
+
+function viewFrom(i: Ecs.DescribeInstancesResponseBodyInstancesInstance): Record<string, unknown> {
+  return {
+    instanceName: nonEmpty(i.instanceName),
+    instanceType: nonEmpty(i.instanceType),
+    imageId: nonEmpty(i.imageId),
+    zoneId: nonEmpty(i.zoneId),
+    vSwitchId: nonEmpty(i.vpcAttributes?.vSwitchId),
+    securityGroupIds: i.securityGroupIds?.securityGroupId,
+    hostName: nonEmpty(i.hostName),
+    description: nonEmpty(i.description),
+    keyPairName: nonEmpty(i.keyPairName),
+    internetChargeType: nonEmpty(i.internetChargeType),
+    internetMaxBandwidthOut: i.internetMaxBandwidthOut,
+    spotStrategy: nonEmpty(i.spotStrategy),
+    resourceGroupId: nonEmpty(i.resourceGroupId),
+    deploymentSetId: nonEmpty(i.deploymentSetId),
+    tags: Object.fromEntries((i.tags?.tag ?? []).filter((t) => t.tagKey).map((t) => [t.tagKey!, t.tagValue ?? ""])),
   };
 }
 
@@ -84,6 +112,8 @@ export interface PerInstanceResult {
   code?: string;
   message?: string;
   requestId?: string;
+  /** The error as thrown, when the call failed as a whole (it keeps a RAM denial's action). */
+  error?: ReleaseError;
 }
 
 const stopper = new Coalescer<Work, PerInstanceResult>({
@@ -143,13 +173,14 @@ const deleter = new Coalescer<Work, PerInstanceResult>({
   },
 });
 
+/** DeleteInstances with this one id (not DeleteInstance: one RAM action, ecs:DeleteInstances, covers both paths). */
 async function deleteOne(region: string, id: string, flags: { force: boolean; terminateSubscription: boolean }, work: Work): Promise<PerInstanceResult> {
-  const req = new EcsModels.DeleteInstanceRequest({ instanceId: id, ...flags });
+  const req = new EcsModels.DeleteInstancesRequest({ regionId: region, instanceId: [id], ...flags, clientToken: randomUUID() });
   try {
-    const res = await withRetry((rt) => callApi("ecs", region, "DeleteInstance", req, new EcsModels.DeleteInstanceResponse({}), rt), {
+    const res = await withRetry((rt) => callApi("ecs", region, "DeleteInstances", req, new EcsModels.DeleteInstancesResponse({}), rt), {
       deadline: work.deadline,
       catalog: ECS_CATALOG,
-      context: { resource: work.resource, ids: [id], action: "DeleteInstance" },
+      context: { resource: work.resource, ids: [id], action: "DeleteInstances" },
     });
     return { ok: true, requestId: res.body?.requestId };
   } catch (e) {
@@ -159,7 +190,7 @@ async function deleteOne(region: string, id: string, flags: { force: boolean; te
 
 function asResult(e: unknown): PerInstanceResult {
   if (e instanceof GoneFailure) return { ok: true, code: e.failure.code };
-  if (e instanceof ReleaseError) return { ok: false, code: e.code, message: e.message, requestId: e.requestId };
+  if (e instanceof ReleaseError) return { ok: false, code: e.code, message: e.message, requestId: e.requestId, error: e };
   const f = asApiFailure(e);
   return { ok: false, code: f.code, message: f.serviceMessage, requestId: f.requestId };
 }
@@ -193,3 +224,136 @@ export async function convertToPayAsYouGo(region: string, ids: string[], deadlin
   }
 }
 
+
+// ---- create and in-place changes ----------------------------------------------------------------------------
+
+/** RunInstances parameters the provider owns: the region is resolved as for every call, the rest are its own. */
+export const RUN_INSTANCES_OWNED = ["regionId", "amount", "minAmount", "clientToken", "dryRun", "tag", "ownerId", "ownerAccount", "resourceOwnerId", "resourceOwnerAccount"];
+
+/** Every other RunInstances parameter, as the SDK model names it: an SDK upgrade brings new ones along. */
+export function runInstancesKeys(): string[] {
+  return Object.keys(EcsModels.RunInstancesRequest.names()).filter((k) => !RUN_INSTANCES_OWNED.includes(k));
+}
+
+/** Unknown nested keys and wrong kinds, checked against the SDK's own field table. */
+export function runInstancesFailures(params: Record<string, unknown>): CheckFailure[] {
+  return modelFailures(EcsModels.RunInstancesRequest as unknown as ModelClass, params, "");
+}
+
+export interface LaunchRequest {
+  /** RunInstances parameters under the model's camelCase names (numbers/booleans accepted where it says string). */
+  params: Record<string, unknown>;
+  tags: Record<string, string>;
+  amount: number;
+  /** One token per call, reused by its retries: a retry after a lost reply returns the same ids. */
+  clientToken: string;
+  /** Values to scrub from any error (the instance password). */
+  secrets: string[];
+}
+
+export async function runInstances(region: string, launch: LaunchRequest, deadline: Deadline, resource: string): Promise<string[]> {
+  const tag = Object.entries(launch.tags).map(([key, value]) => ({ key, value }));
+  const req = buildModel(EcsModels.RunInstancesRequest as unknown as ModelClass<Ecs.RunInstancesRequest>, {
+    ...launch.params,
+    regionId: region,
+    amount: launch.amount,
+    tag: tag.length ? tag : undefined,
+    clientToken: launch.clientToken,
+  });
+  const res = await withRetry(
+    async (rt) => {
+      try {
+        return await callApi("ecs", region, "RunInstances", req, new EcsModels.RunInstancesResponse({}), rt);
+      } catch (e) {
+        throw scrubError(e, launch.secrets);
+      }
+    },
+    { deadline, catalog: ECS_CATALOG, context: { resource, ids: ["(new)"], action: "RunInstances" } },
+  );
+  return res.body?.instanceIdSets?.instanceIdSet ?? [];
+}
+
+export interface AttributeChange {
+  instanceName?: string;
+  hostName?: string;
+  description?: string;
+  deletionProtection?: boolean;
+}
+
+export async function modifyAttributes(region: string, id: string, change: AttributeChange, deadline: Deadline, resource: string): Promise<void> {
+  const req = new EcsModels.ModifyInstanceAttributeRequest({ instanceId: id, ...change });
+  await withRetry((rt) => callApi("ecs", region, "ModifyInstanceAttribute", req, new EcsModels.ModifyInstanceAttributeResponse({}), rt), {
+    deadline, catalog: ECS_CATALOG, context: { resource, ids: [id], action: "ModifyInstanceAttribute" },
+  });
+}
+
+/** TagResources / UntagResources take up to 50 instances per call. */
+const TAG_BATCH = 50;
+
+export async function tagInstances(region: string, ids: string[], tags: Record<string, string>, deadline: Deadline, resource: string): Promise<void> {
+  const tag = Object.entries(tags).map(([key, value]) => ({ key, value }));
+  if (tag.length === 0) return;
+  for (let i = 0; i < ids.length; i += TAG_BATCH) {
+    const chunk = ids.slice(i, i + TAG_BATCH);
+    const req = new EcsModels.TagResourcesRequest({ regionId: region, resourceType: "instance", resourceId: chunk, tag });
+    await withRetry((rt) => callApi("ecs", region, "TagResources", req, new EcsModels.TagResourcesResponse({}), rt), { deadline, catalog: ECS_CATALOG, context: { resource, ids: chunk, action: "TagResources" } });
+  }
+}
+
+export async function untagInstances(region: string, ids: string[], keys: string[], deadline: Deadline, resource: string): Promise<void> {
+  if (keys.length === 0) return;
+  for (let i = 0; i < ids.length; i += TAG_BATCH) {
+    const chunk = ids.slice(i, i + TAG_BATCH);
+    const req = new EcsModels.UntagResourcesRequest({ regionId: region, resourceType: "instance", resourceId: chunk, tagKey: keys });
+    await withRetry((rt) => callApi("ecs", region, "UntagResources", req, new EcsModels.UntagResourcesResponse({}), rt), { deadline, catalog: ECS_CATALOG, context: { resource, ids: chunk, action: "UntagResources" } });
+  }
+}
+
+// ---- permission checks (DryRun) -------------------------------------------------------------------------
+
+/** The calls of a release whose permission is checked with DryRun=true before anything is changed. */
+export type CheckedAction = "StopInstances" | "DeleteInstances";
+
+/** Wrapped: a Coalescer rejects the callers of a result that is an Error. */
+export interface PermissionCheck {
+  denial: ReleaseError | null;
+}
+
+const checker = new Coalescer<Work, PermissionCheck>({
+  maxBatch: MAX_IDS_PER_CALL,
+  windowMs: WINDOW_MS,
+  async run(key, items) {
+    const [region, action] = key.split("|") as [string, CheckedAction];
+    const ids = [...new Set(items.map((w) => w.id))];
+    const denial = await dryRun(region, action, ids, items);
+    if (!denial || ids.length === 1) return items.map(() => ({ denial }));
+    // A policy may name instances: each is checked alone, so that one denied id does not hold back the others.
+    const single = new Map(await Promise.all(ids.map(async (id) => [id, await dryRun(region, action, [id], items.filter((w) => w.id === id))] as const)));
+    return items.map((w) => ({ denial: single.get(w.id) ?? null }));
+  },
+});
+
+/**
+ * The documented permission check: a DryRun answers DryRunOperation (DRYRUN.SUCCESS for the batch calls) when the
+ * call would be allowed, Forbidden.RAM when not. Only a denial counts here; any other answer (a status the real
+ * call will meet) is left to the release procedure, which knows how to handle it.
+ */
+async function dryRun(region: string, action: CheckedAction, ids: string[], items: Work[]): Promise<ReleaseError | null> {
+  const [req, res] =
+    action === "StopInstances"
+      ? [new EcsModels.StopInstancesRequest({ regionId: region, instanceId: ids, dryRun: true }), new EcsModels.StopInstancesResponse({})]
+      : [new EcsModels.DeleteInstancesRequest({ regionId: region, instanceId: ids, dryRun: true }), new EcsModels.DeleteInstancesResponse({})];
+  try {
+    await withRetry((rt) => callApi("ecs", region, action, req, res, rt), { deadline: batchDeadline(items), catalog: ECS_CATALOG, context: context(items, action) });
+    return null;
+  } catch (e) {
+    if (e instanceof ReleaseError && e.deniedAction) return e;
+    if (e instanceof ReleaseError || e instanceof GoneFailure) return null;
+    throw e;
+  }
+}
+
+/** Per id: the denial of `action`, or null when it is allowed. */
+export function checkPermission(region: string, action: CheckedAction, ids: string[], deadline: Deadline, resource: string): Promise<PermissionCheck>[] {
+  return checker.submitAll(`${region}|${action}`, ids.map((id) => ({ id, deadline, resource })));
+}

@@ -24,4 +24,4 @@ export const ECS_CATALOG = defineCatalog({
   "QuotaExceed.Refund": { retry: "fatal", meaning: "This month's quota of subscription-to-pay-as-you-go conversions (refunds) is used up.", remedy: "Wait for next month, release the instance after it expires, or use onSubscription: \"retain\"." },
   DryRunOperation: { retry: "fatal", meaning: "A dry run passed.", remedy: "Nothing." },
   "DRYRUN.SUCCESS": { retry: "fatal", meaning: "A dry run passed.", remedy: "Nothing." },
-});
+}, "ecs");

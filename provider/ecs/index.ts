@@ -1,2 +1,2 @@
 export { Instance, InstanceSet } from "./instance";
-export type { InstanceArgs, InstanceSetArgs, EcsDeleteOptionArgs } from "./instance";
+export type { InstanceArgs, InstanceSetArgs, EcsDeleteOptionArgs, SystemDiskArgs, DataDiskArgs, RunInstancesArgs } from "./instance";

@@ -1,9 +1,15 @@
-// ecs.Instance and ecs.InstanceSet: what users write in their Pulumi programs.
+// ecs.Instance and ecs.InstanceSet: what users write in their Pulumi programs. The launch inputs are every
+// RunInstances parameter of the official SDK's request model (`@alicloud/ecs20140526`), derived from it so an SDK
+// upgrade brings new parameters along, minus what the provider owns (region resolution, Amount, MinAmount,
+// ClientToken, DryRun, the Tag list: `tags` is a map, Pulumi's convention).
+import type * as Ecs from "@alicloud/ecs20140526";
 import * as pulumi from "@pulumi/pulumi";
+import type { ModelInput } from "../core/model-input";
+import type { OnSubscription } from "../core/options";
+import { ownershipInput } from "../core/ownership";
+import type { DeleteOptionArgs } from "../core/resource-args";
 import * as instanceProvider from "./instance-provider";
 import * as instanceSetProvider from "./instance-set-provider";
-import type { OnSubscription } from "../core/options";
-import type { DeleteOptionArgs } from "../core/resource-args";
 
 /** The shared delete options, plus what only ECS has: `force`, "convert", and the graceful-stop budget. */
 export interface EcsDeleteOptionArgs extends Omit<DeleteOptionArgs, "onSubscription"> {
@@ -15,19 +21,27 @@ export interface EcsDeleteOptionArgs extends Omit<DeleteOptionArgs, "onSubscript
   stopTimeoutSeconds?: pulumi.Input<number>;
 }
 
-interface LaunchArgs extends EcsDeleteOptionArgs {
+/** The SDK types the disk size and `encrypted` as strings; numbers and booleans are accepted and sent as the API expects. */
+export type SystemDiskArgs = Omit<ModelInput<Ecs.RunInstancesRequestSystemDisk>, "size" | "encrypted"> & {
+  size?: pulumi.Input<number | string>;
+  encrypted?: pulumi.Input<boolean | string>;
+};
+export type DataDiskArgs = Omit<ModelInput<Ecs.RunInstancesRequestDataDisk>, "encrypted"> & { encrypted?: pulumi.Input<boolean | string> };
+
+/** RunInstances parameters the provider owns or shapes itself. */
+type Owned = "regionId" | "amount" | "minAmount" | "clientToken" | "dryRun" | "tag" | "ownerId" | "ownerAccount" | "resourceOwnerId" | "resourceOwnerAccount" | "systemDisk" | "dataDisk" | "instanceChargeType";
+
+/** Every other RunInstances parameter, under the SDK model's camelCase names and nesting. */
+export type RunInstancesArgs = Omit<ModelInput<Ecs.RunInstancesRequest>, Owned>;
+
+interface LaunchArgs extends RunInstancesArgs, EcsDeleteOptionArgs {
   regionId?: pulumi.Input<string>;
-  imageId?: pulumi.Input<string>;
-  instanceType?: pulumi.Input<string>;
-  vSwitchId?: pulumi.Input<string>;
-  securityGroupId?: pulumi.Input<string>;
-  instanceName?: pulumi.Input<string>;
+  systemDisk?: pulumi.Input<SystemDiskArgs>;
+  dataDisk?: pulumi.Input<pulumi.Input<DataDiskArgs>[]>;
+  /** Tags as a map; changed in place (TagResources / UntagResources). */
   tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
   /** "PostPaid" (pay-as-you-go, default) or "PrePaid" (subscription, needs `period` in months). */
   instanceChargeType?: pulumi.Input<"PostPaid" | "PrePaid">;
-  period?: pulumi.Input<number>;
-  /** Release protection; pay-as-you-go only. */
-  deletionProtection?: pulumi.Input<boolean>;
 }
 
 export interface InstanceArgs extends LaunchArgs {
@@ -42,7 +56,16 @@ export interface InstanceSetArgs extends LaunchArgs {
   instanceIds?: pulumi.Input<pulumi.Input<string>[]>;
 }
 
-const OUTPUTS = { regionId: undefined, instanceChargeType: undefined, status: undefined, expiredTime: undefined, deletionProtection: undefined, adopted: undefined, schemaVersion: undefined };
+const OUTPUTS = {
+  regionId: undefined, instanceChargeType: undefined, status: undefined, expiredTime: undefined, deletionProtection: undefined, adopted: undefined, schemaVersion: undefined,
+  tags: undefined, zoneId: undefined, instanceName: undefined, hostName: undefined, securityGroupIds: undefined, vSwitchId: undefined,
+};
+
+/** The password is always a secret input (encrypted in state); the provider never writes it to outputs. */
+function launchInputs(name: string, args: LaunchArgs): Record<string, unknown> {
+  const password = args.password === undefined ? undefined : pulumi.secret(args.password);
+  return { ...args, password, ...ownershipInput(pulumi.getProject(), pulumi.getStack(), name) };
+}
 
 export class Instance extends pulumi.dynamic.Resource {
   declare readonly instanceId: pulumi.Output<string>;
@@ -51,9 +74,15 @@ export class Instance extends pulumi.dynamic.Resource {
   declare readonly status: pulumi.Output<string>;
   declare readonly expiredTime: pulumi.Output<string | null>;
   declare readonly deletionProtection: pulumi.Output<boolean>;
+  declare readonly tags: pulumi.Output<Record<string, string>>;
+  declare readonly zoneId: pulumi.Output<string>;
+  declare readonly instanceName: pulumi.Output<string>;
+  declare readonly hostName: pulumi.Output<string>;
+  declare readonly securityGroupIds: pulumi.Output<string[]>;
+  declare readonly vSwitchId: pulumi.Output<string>;
 
   constructor(name: string, args: InstanceArgs, opts?: pulumi.CustomResourceOptions) {
-    super(instanceProvider, name, { ...OUTPUTS, instanceId: undefined, ...args }, opts, "alicloud-release", "ecs.Instance");
+    super(instanceProvider, name, { ...OUTPUTS, instanceId: undefined, ...launchInputs(name, args) }, opts, "alicloud-release", "ecs.Instance");
   }
 }
 
@@ -63,8 +92,9 @@ export class InstanceSet extends pulumi.dynamic.Resource {
   declare readonly instanceChargeType: pulumi.Output<string>;
   declare readonly statuses: pulumi.Output<Record<string, string>>;
   declare readonly expiredTimes: pulumi.Output<Record<string, string | null>>;
+  declare readonly tags: pulumi.Output<Record<string, string>>;
 
   constructor(name: string, args: InstanceSetArgs, opts?: pulumi.CustomResourceOptions) {
-    super(instanceSetProvider, name, { ...OUTPUTS, instanceIds: undefined, statuses: undefined, expiredTimes: undefined, ...args }, opts, "alicloud-release", "ecs.InstanceSet");
+    super(instanceSetProvider, name, { ...OUTPUTS, instanceIds: undefined, statuses: undefined, expiredTimes: undefined, ...launchInputs(name, args) }, opts, "alicloud-release", "ecs.InstanceSet");
   }
 }

@@ -1,18 +1,20 @@
 // The ECS release procedure, as documented (seeds 001/002, alicloud-apis.md §1.3–§1.6):
 //   1. describe: an instance no longer listed is already released;
-//   2. preflight before changing anything: release protection, unexpired subscriptions, security locks;
+//   2. preflight before changing anything: release protection, unexpired subscriptions, security locks, and the
+//      RAM permission of the stop and the release (DryRun), so that a denied release fails before the stop;
 //   3. stop gracefully and wait for Stopped, escalating to ForceStop when the graceful stop takes too long
 //      (or, with `force`, skip the stop and release with Force=true);
 //   4. DeleteInstances (expired subscriptions with TerminateSubscription=true);
 //   5. success only once DescribeInstances no longer lists the instance.
 // It serves one instance (ecs.Instance) and many (ecs.InstanceSet) alike; the API layer batches and coalesces.
-import { ApiFailure, ReleaseError } from "../core/failure";
+import { ApiFailure, journaled, ReleaseError } from "../core/failure";
 import { DeleteOptions } from "../core/options";
 import { progress, warn } from "../core/progress";
 import { backoffDelay } from "../core/retry";
 import { Deadline, formatDuration, sleep } from "../core/timing";
 import { waitFor } from "../core/waiter";
 import { lookup } from "../core/catalog";
+import { Journal } from "../core/permissions";
 import * as api from "./api";
 import { EcsInstanceState } from "./api";
 import { decideEcsRelease, isExpired } from "./decision";
@@ -46,7 +48,17 @@ const POLL = { minDelayMs: 1000, maxDelayMs: 4000 };
 
 export { isExpired } from "./decision";
 
-export async function releaseEcsInstances(req: EcsReleaseRequest): Promise<EcsReleaseOutcome> {
+// The changes a release makes, in order, as a denial's message lists them (done and not done).
+const UNPROTECT = "release protection turned off (ModifyInstanceAttribute)";
+const CONVERT = "switched to pay-as-you-go (ModifyInstanceChargeType)";
+const STOP = "stopped (StopInstances)";
+const RELEASE = "released (DeleteInstances)";
+
+export function releaseEcsInstances(req: EcsReleaseRequest): Promise<EcsReleaseOutcome> {
+  return journaled((journal) => releaseSteps(req, journal));
+}
+
+async function releaseSteps(req: EcsReleaseRequest, journal: Journal): Promise<EcsReleaseOutcome> {
   const deadline = Deadline.seconds(req.options.deleteTimeoutSeconds);
   const { regionId: region, resource } = req;
   const ids = [...new Set(req.instanceIds)];
@@ -87,24 +99,39 @@ export async function releaseEcsInstances(req: EcsReleaseRequest): Promise<EcsRe
     }
   }
 
+  // 2b. Permissions, checked before anything changes.
+  journal.plan([...(toUnprotect.length ? [UNPROTECT] : []), ...(toConvert.length ? [CONVERT] : []), ...(req.options.force ? [] : [STOP]), RELEASE]);
+  journal.enter("the permission check before any change (DryRun)");
+  const toStop = req.options.force ? [] : work.filter((id) => states.get(id)?.status !== "Stopped");
+  await checkPermissions(req, toStop, work, deadline);
+
   // 3a. Changes the preflight allowed.
+  journal.enter("turning release protection off (ModifyInstanceAttribute)");
   for (const id of toUnprotect) {
     await api.disableDeletionProtection(region, id, deadline, resource);
     progress(id, "release protection turned off (overrideProtection)");
   }
+  if (toUnprotect.length) journal.did(UNPROTECT);
   if (toConvert.length > 0) {
+    journal.enter("switching to pay-as-you-go (ModifyInstanceChargeType)");
     for (const id of toConvert) progress(id, "converting subscription to pay-as-you-go before release (ModifyInstanceChargeType; uses the account's monthly refund quota)");
     await api.convertToPayAsYouGo(region, toConvert, deadline, resource);
+    journal.did(CONVERT);
     states = await api.describe(region, ids, deadline, resource);
   }
 
   // 3b. Stop. What was just described is not described again: the stop starts from the preflight's states.
   if (!req.options.force) {
+    journal.enter("stopping (StopInstances)");
     ({ ids: work, states } = await stopAll(req, work, deadline, states));
+    journal.did(STOP);
   }
 
   // 4. Release (from the last states seen), and 5. wait until DescribeInstances no longer lists them.
+  journal.enter("releasing (DeleteInstances)");
   await releaseAll(req, work, deadline, states);
+  journal.did(RELEASE);
+  journal.enter("waiting until DescribeInstances no longer lists them");
   await waitFor({
     deadline,
     phase: "released",
@@ -118,6 +145,24 @@ export async function releaseEcsInstances(req: EcsReleaseRequest): Promise<EcsRe
   const took = formatDuration(Date.now() - started);
   for (const id of work) progress(id, `released (${took})`);
   return { released: work, alreadyGone, retained };
+}
+
+/**
+ * DryRun of the stop (for the instances not yet stopped) and of the release, in parallel: a policy that would
+ * deny either is found before anything changes. Every denied action is named, so one policy edit fixes them all.
+ */
+async function checkPermissions(req: EcsReleaseRequest, toStop: string[], toRelease: string[], deadline: Deadline): Promise<void> {
+  const { regionId: region, resource } = req;
+  const checks = await Promise.all([
+    Promise.all(api.checkPermission(region, "StopInstances", toStop, deadline, resource)),
+    Promise.all(api.checkPermission(region, "DeleteInstances", toRelease, deadline, resource)),
+  ]);
+  const denials = checks.map((results) => results.find((r) => r.denial)?.denial).filter((r): r is ReleaseError => Boolean(r));
+  if (denials.length === 0) return;
+  const [first, ...others] = denials;
+  if (others.length === 0) throw first;
+  const also = others.map((d) => d.deniedAction!);
+  throw first.withLines([`Also denied: ${also.join(", ")}; add ${also.length > 1 ? "them" : "it"} to the same statement's Action list.`]);
 }
 
 function refusalCode(live: EcsInstanceState[], options: DeleteOptions): string {
@@ -230,7 +275,7 @@ async function releaseAll(req: EcsReleaseRequest, ids: string[], deadline: Deadl
           if (r.ok) return;
           const failure: ApiFailure = { code: r.code ?? "Unknown", serviceMessage: r.message ?? "", requestId: r.requestId };
           if (lookup(failure.code, ECS_CATALOG)?.retry === "transition") retry.push({ id: group[i], failure });
-          else throw r.message?.includes("What to do:") ? new ReleaseError(r.message, failure.code, r.requestId) : ReleaseError.fromApi({ resource, ids: [group[i]], action: "DeleteInstances" }, failure, ECS_CATALOG);
+          else throw r.error ?? (r.message?.includes("What to do:") ? new ReleaseError(r.message, failure.code, r.requestId) : null) ?? ReleaseError.fromApi({ resource, ids: [group[i]], action: "DeleteInstances" }, failure, ECS_CATALOG);
         });
       }),
     );

@@ -7,6 +7,7 @@ import { ReleaseError } from "../core/failure";
 import { GoneFailure, RetryOptions, withRetry } from "../core/retry";
 import { Deadline } from "../core/timing";
 import { DDS_CATALOG } from "./errors";
+import { scrubError } from "../core/secrets";
 
 /** What the lifecycle needs to know about an instance, from DescribeDBInstanceAttribute. */
 export interface DdsInstanceState {
@@ -29,6 +30,24 @@ export interface DdsInstanceState {
   vSwitchId?: string;
   /** replicate (replica sets and standalone) or sharding: DescribeDBInstances lists one kind per call. */
   dbInstanceType?: string;
+  resourceGroupId?: string;
+  storageEngine?: string;
+  networkType?: string;
+  /** Every tag, ownership tags included. */
+  tags: Record<string, string>;
+  /** A sharded cluster's nodes, under the input names (MongosList, ShardList, ConfigserverList). */
+  mongos?: { class?: string }[];
+  replicaSet?: { class?: string; storage?: number; readonlyReplicas?: number }[];
+  configServer?: { class?: string; storage?: number }[];
+  /** When it entered the recycle bin (DescribeDBInstances with DBInstanceStatus=Released). */
+  destroyTime?: string;
+}
+
+const num = (v: unknown): number | undefined => (v === undefined || v === null || v === "" || !Number.isFinite(Number(v)) ? undefined : Number(v));
+
+function nodes(list: unknown, item: string): Body[] | undefined {
+  const l = (list as Body | undefined)?.[item];
+  return Array.isArray(l) ? (l as Body[]) : undefined;
 }
 
 /** The instance no longer exists; `why` says how we know, for the progress line. */
@@ -64,6 +83,14 @@ export function stateFrom(i: Body): DdsInstanceState {
     vpcId: str(i.VPCId),
     vSwitchId: str(i.VSwitchId),
     dbInstanceType: str(i.DBInstanceType) ?? "replicate",
+    resourceGroupId: str(i.ResourceGroupId),
+    storageEngine: str(i.StorageEngine),
+    networkType: str(i.NetworkType),
+    tags: Object.fromEntries((((i.Tags as Body | undefined)?.Tag ?? []) as Body[]).filter((t) => str(t.Key)).map((t) => [String(t.Key), String(t.Value ?? "")])),
+    mongos: nodes(i.MongosList, "MongosAttribute")?.map((n) => ({ class: str(n.NodeClass) })),
+    replicaSet: nodes(i.ShardList, "ShardAttribute")?.map((n) => ({ class: str(n.NodeClass), storage: num(n.NodeStorage), readonlyReplicas: num(n.ReadonlyReplicas) })),
+    configServer: nodes(i.ConfigserverList, "ConfigserverAttribute")?.map((n) => ({ class: str(n.NodeClass), storage: num(n.NodeStorage) })),
+    destroyTime: str(i.DestroyTime),
   };
 }
 
@@ -118,30 +145,33 @@ export async function describeOrNull(region: string, id: string, c: CallContext)
 const PAGE_SIZE = 100;
 
 /**
- * DescribeDBInstances has no list-of-ids filter: it lists a region's instances of one type, 100 per page. A poll
- * pages through them until every id it asks about is seen; when the region holds so many others that paging would
- * cost more calls than asking one by one, the ids not found on the first page are asked about one by one.
+ * DescribeDBInstances has no list-of-ids filter: it lists a region's instances of one type, 100 per page (the
+ * recycle bin only when asked for, by DBInstanceStatus=Released). A poll pages through them until every id it asks
+ * about is seen; when the region holds so many others that paging would cost more calls than asking one by one, the
+ * live ids not found on the first page are asked about one by one.
  */
 const lister = new Poller<DdsInstanceState>({
   maxIds: PAGE_SIZE,
   async list(key, ids, deadline, resource) {
-    const [region, type] = key.split("|");
+    const [region, type, status] = key.split("|");
+    const bin = status === RELEASED;
     const c: CallContext = { deadline, resource };
     const found = new Map<string, DdsInstanceState>();
-    const missing = (): string[] => ids.filter((id) => !found.has(id) && !gone.has(id));
     const gone = new Set<string>();
+    const missing = (): string[] => ids.filter((id) => !found.has(id) && !gone.has(id));
     for (let page = 1; ; page++) {
-      const body = await call(region, ids.join(","), "DescribeDBInstances", { RegionId: region, DBInstanceType: type, PageSize: PAGE_SIZE, PageNumber: page }, c);
+      const query = { RegionId: region, DBInstanceType: type, DBInstanceStatus: bin ? RELEASED : undefined, PageSize: PAGE_SIZE, PageNumber: page };
+      const body = await call(region, ids.join(","), "DescribeDBInstances", query, c);
       for (const item of ((body.DBInstances as Body | undefined)?.DBInstance ?? []) as Body[]) {
         const id = String(item.DBInstanceId);
         if (!ids.includes(id)) continue;
         const state = stateFrom(item);
-        if (state.lockMode === "Released") gone.add(id);
+        if (state.lockMode === "Released" && !bin) gone.add(id);
         else found.set(id, state);
       }
       const pages = Math.ceil(Number(body.TotalCount ?? 0) / PAGE_SIZE);
       if (missing().length === 0 || page >= pages) break;
-      if (page === 1 && pages - 1 > missing().length) {
+      if (!bin && page === 1 && pages - 1 > missing().length) {
         for (const id of missing()) {
           const s = await describe(region, id, c);
           if (!isGone(s)) found.set(id, s);
@@ -153,9 +183,11 @@ const lister = new Poller<DdsInstanceState>({
   },
 });
 
+const RELEASED = "Released";
+
 /** For waits: the state of each id, through the list call shared by every delete in flight; null once gone. */
-export function poll(region: string, type: string, ids: string[], c: CallContext): Promise<Map<string, DdsInstanceState | null>> {
-  return lister.describe(`${region}|${type}`, ids, c.deadline, c.resource);
+export function poll(region: string, type: string, ids: string[], c: CallContext, status?: typeof RELEASED): Promise<Map<string, DdsInstanceState | null>> {
+  return lister.describe(`${region}|${type}${status ? `|${status}` : ""}`, ids, c.deadline, c.resource);
 }
 
 /**
@@ -174,12 +206,28 @@ export async function describeForRelease(region: string, id: string, c: CallCont
   return listed ?? describe(region, id, c);
 }
 
-export async function createInstance(region: string, query: Record<string, unknown>, c: CallContext): Promise<string> {
+export async function createInstance(region: string, action: "CreateDBInstance" | "CreateShardingDBInstance", query: Record<string, unknown>, c: CallContext): Promise<string> {
   // One token for the call, reused by its retries: a retry after a lost reply returns the same instance.
-  const body = await call(region, "(new)", "CreateDBInstance", { RegionId: region, ...query, ClientToken: randomUUID() }, c);
+  const secrets = typeof query.AccountPassword === "string" ? [query.AccountPassword] : [];
+  let body: Body;
+  try {
+    body = await call(region, "(new)", action, { RegionId: region, ...query, ClientToken: randomUUID() }, c);
+  } catch (e) {
+    throw scrubError(e, secrets);
+  }
   const id = str(body.DBInstanceId);
-  if (!id) throw new Error(`CreateDBInstance answered without a DBInstanceId (RequestId ${String(body.RequestId)})`);
+  if (!id) throw new Error(`${action} answered without a DBInstanceId (RequestId ${String(body.RequestId)})`);
   return id;
+}
+
+/** TagResources (ResourceType INSTANCE), for the user's tags; ownership tags are set at create only. */
+export async function tagResources(region: string, id: string, tags: Record<string, string>, c: CallContext): Promise<void> {
+  const Tag = Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
+  if (Tag.length) await call(region, id, "TagResources", { RegionId: region, ResourceType: "INSTANCE", ResourceId: [id], Tag }, c);
+}
+
+export async function untagResources(region: string, id: string, keys: string[], c: CallContext): Promise<void> {
+  if (keys.length) await call(region, id, "UntagResources", { RegionId: region, ResourceType: "INSTANCE", ResourceId: [id], TagKey: keys }, c);
 }
 
 export async function modifyAttribute(region: string, id: string, change: { releaseProtection?: boolean; description?: string }, c: CallContext): Promise<void> {
@@ -198,14 +246,14 @@ export async function destroyInstance(region: string, id: string, c: CallContext
 
 /**
  * The instance's recycle-bin entry, listed by DescribeDBInstances with DBInstanceStatus=Released (as the emulator
- * and the console's Recycle Bin page show it): when it was released, or null if it is not there; undefined when
- * the listing could not be read (the caller then falls back to the documented 7 days from now).
+ * and the console's Recycle Bin page show it; one list call for every MongoDB delete in flight in the region): when
+ * it was released, or null if it is not there; undefined when the listing could not be read (the caller then falls
+ * back to the documented 7 days from now).
  */
-export async function recycleBinEntry(region: string, id: string, c: CallContext): Promise<{ destroyTime?: string } | null | undefined> {
+export async function recycleBinEntry(region: string, id: string, c: CallContext, type = "replicate"): Promise<{ destroyTime?: string } | null | undefined> {
   try {
-    const body = await call(region, id, "DescribeDBInstances", { RegionId: region, DBInstanceId: id, DBInstanceStatus: "Released" }, c);
-    const item = (((body.DBInstances as Body | undefined)?.DBInstance ?? []) as Body[]).find((i) => i.DBInstanceId === id);
-    return item ? { destroyTime: str(item.DestroyTime) } : null;
+    const item = (await poll(region, type, [id], c, RELEASED)).get(id);
+    return item ? { destroyTime: item.destroyTime } : null;
   } catch {
     // The release itself is done: where it went is reported on a best-effort basis.
     return undefined;

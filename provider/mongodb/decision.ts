@@ -2,7 +2,16 @@
 // using the same predicates (isExpired, the expiry lock). `alicloud-release plan` reports it without acting.
 import { DeleteOptions } from "../core/options";
 import { DdsInstanceState, Gone, isGone } from "./api";
-import { EXPIRY_LOCK, isExpired } from "./release";
+
+export const EXPIRY_LOCK = "LockByExpiration";
+
+/** The API keeps a subscription Running after expiry: only ExpireTime and, later, LockMode say so. */
+export function isExpired(s: DdsInstanceState, now = Date.now()): boolean {
+  if (s.chargeType !== "PrePaid") return false;
+  if (s.lockMode === EXPIRY_LOCK) return true;
+  const t = s.expireTime ? Date.parse(s.expireTime) : NaN;
+  return Number.isFinite(t) && t <= now;
+}
 
 export type MongoDecision =
   | { kind: "gone"; why: string }

@@ -59,4 +59,4 @@ export const DDS_CATALOG = defineCatalog({
   QuotaNotEnough: { retry: "fatal", meaning: "There is not enough quota in this zone.", remedy: "Choose another zone (zoneId and vSwitchId) or ask for a higher quota." },
   InsufficientResourceCapacity: { retry: "fatal", meaning: "The zone has no capacity for this instance class now.", remedy: "Choose another zone or instance class, or try again later." },
   InsufficientBalance: { retry: "fatal", meaning: "The account's balance does not cover the order.", remedy: "Top up the account, then run `pulumi up` again." },
-});
+}, "dds");

@@ -1,2 +1,2 @@
-export { Instance } from "./instance";
-export type { InstanceArgs } from "./instance";
+export { Instance, ShardingInstance } from "./instance";
+export type { InstanceArgs, ShardingInstanceArgs } from "./instance";

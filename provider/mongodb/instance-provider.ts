@@ -1,14 +1,11 @@
 // The dynamic provider of mongodb.Instance. This module's exports object is the provider handed to
 // dynamic.Resource, so the state stores only `require("pulumi-alicloud-release/mongodb/instance-provider")`:
 // never move or rename this file.
-import { configure as configureStack } from "../core/dynamic";
-import * as methods from "./provider-methods";
+import { providerModule } from "../core/kind";
+import { mongoDeclaration } from "./declaration";
 
-export const configure = configureStack;
-export const check = methods.check;
-export const diff = methods.diff;
-export const create = methods.create;
-export const read = methods.read;
-export const update = methods.update;
-const del = methods.del;
+const methods = providerModule(mongoDeclaration);
+
+export const { configure, check, diff, create, read, update } = methods;
+const del = methods.delete;
 export { del as delete };

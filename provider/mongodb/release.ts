@@ -8,14 +8,16 @@
 //   4. success only once the instance is not found any more;
 //   5. a released pay-as-you-go replica set stays in the recycle bin for 7 days: the line says until when. The
 //      API has no call that empties the bin sooner (DestroyInstance only releases expired subscriptions).
-import { ApiFailure, ReleaseError } from "../core/failure";
+import { ApiFailure, journaled, ReleaseError } from "../core/failure";
 import { DeleteOptions } from "../core/options";
+import { Journal } from "../core/permissions";
 import { progress, warn } from "../core/progress";
 import { GoneFailure } from "../core/retry";
 import { Deadline, DeadlineExceeded, formatDuration } from "../core/timing";
 import { waitFor } from "../core/waiter";
 import * as api from "./api";
 import { CallContext, DdsInstanceState, isGone, RetryExtras } from "./api";
+import { decideMongoRelease, EXPIRY_LOCK } from "./decision";
 import { DDS_CATALOG, STATUS_CONFLICT_CODES } from "./errors";
 
 export interface MongoReleaseRequest {
@@ -28,7 +30,7 @@ export interface MongoReleaseRequest {
 
 export type MongoReleaseOutcome = "released" | "alreadyGone" | "retained";
 
-export const EXPIRY_LOCK = "LockByExpiration";
+export { EXPIRY_LOCK, isExpired } from "./decision";
 
 /** How long a release typically takes (Deleting → gone, cloud ms): the wait polls first then, then every 2 s growing to 8 s. */
 export const TYPICAL_RELEASE_MS = 60_000;
@@ -52,13 +54,6 @@ export function statusKind(status: string): StatusKind {
   return "transitional";
 }
 
-/** The API keeps a subscription Running after expiry: only ExpireTime and, later, LockMode say so. */
-export function isExpired(s: DdsInstanceState, now = Date.now()): boolean {
-  if (s.chargeType !== "PrePaid") return false;
-  if (s.lockMode === EXPIRY_LOCK) return true;
-  const t = s.expireTime ? Date.parse(s.expireTime) : NaN;
-  return Number.isFinite(t) && t <= now;
-}
 
 /** Found out while retrying a release call: the instance is gone or already being released. */
 class Settled extends Error {
@@ -67,7 +62,14 @@ class Settled extends Error {
   }
 }
 
-export async function releaseMongoInstance(req: MongoReleaseRequest): Promise<MongoReleaseOutcome> {
+const UNPROTECT = "release protection turned off (ModifyDBInstanceAttribute)";
+const released = (action: string): string => `released (${action})`;
+
+export function releaseMongoInstance(req: MongoReleaseRequest): Promise<MongoReleaseOutcome> {
+  return journaled((journal) => releaseSteps(req, journal));
+}
+
+async function releaseSteps(req: MongoReleaseRequest, journal: Journal): Promise<MongoReleaseOutcome> {
   const { regionId: region, dbInstanceId: id, resource } = req;
   const deadline = Deadline.seconds(req.options.deleteTimeoutSeconds);
   const c: CallContext = { deadline, resource };
@@ -80,13 +82,25 @@ export async function releaseMongoInstance(req: MongoReleaseRequest): Promise<Mo
   }
   // DescribeDBInstanceAttribute is sent without RegionId and finds the id in any region.
   if (s.regionId && s.regionId !== region) throw ReleaseError.otherRegion({ resource, ids: [id] }, region, s.regionId);
-  if (s.status === "Deleting") {
-    progress(id, "already being released (Deleting); waiting until it is gone");
-  } else if (s.chargeType === "PrePaid") {
-    if ((await releaseSubscription(req, s, c)) === "retained") return "retained";
-  } else {
-    await releasePayAsYouGo(req, s, c);
+  // What to do is decided from this one describe (decision.ts, which `alicloud-release plan` reports).
+  const d = decideMongoRelease(s, req.options);
+  switch (d.kind) {
+    case "gone":
+      return "alreadyGone";
+    case "releasing":
+      progress(id, "already being released (Deleting); waiting until it is gone");
+      break;
+    case "refuse":
+      throw refusal(req, s, d.code);
+    case "retain":
+      warn(id, `subscription instance not expired (expires ${d.expireTime ?? "an unknown date"}): left running and removed from Pulumi state (onSubscription: "retain"). It is billed until it expires; after expiry Alibaba Cloud locks it and later releases it unless it is renewed.`);
+      return "retained";
+    default:
+      journal.plan([...(d.action === "DeleteDBInstance" && d.unprotect ? [UNPROTECT] : []), released(d.action)]);
+      if (d.action === "DeleteDBInstance") await releasePayAsYouGo(req, d.unprotect, c, journal);
+      else await releaseSubscription(req, s, d.waitForLock, c, journal);
   }
+  journal.enter("waiting until the instance is gone (DescribeDBInstances)");
 
   // Polled through DescribeDBInstances, one call for every MongoDB delete in flight in the region.
   const type = s.dbInstanceType ?? "replicate";
@@ -123,11 +137,9 @@ async function reportRecycleBin(req: MongoReleaseRequest, s: DdsInstanceState, c
     progress(id, `not kept in the recycle bin: a standalone instance (${s.dbInstanceClass}) cannot be recovered once released`);
     return;
   }
-  const entry = await api.recycleBinEntry(region, id, c);
-  if (entry === null) {
-    progress(id, "not in the recycle bin: it cannot be recovered");
-    return;
-  }
+  // Not listed, or the list unreadable: the docs still promise 7 days for a released replica set, from about now
+  // (whether the real API lists the bin with DBInstanceStatus=Released is not documented).
+  const entry = await api.recycleBinEntry(region, id, c, s.dbInstanceType);
   const entered = entry?.destroyTime ? Date.parse(entry.destroyTime) : NaN;
   const until = Number.isFinite(entered) ? isoSecond(entered + RECYCLE_BIN_DAYS * DAY_MS) : `about ${isoSecond(Date.now() + RECYCLE_BIN_DAYS * DAY_MS)}`;
   progress(
@@ -137,47 +149,49 @@ async function reportRecycleBin(req: MongoReleaseRequest, s: DdsInstanceState, c
   );
 }
 
-async function releasePayAsYouGo(req: MongoReleaseRequest, s: DdsInstanceState, c: CallContext): Promise<void> {
-  const { regionId: region, dbInstanceId: id, resource } = req;
-  if (s.releaseProtection) {
-    if (!req.options.overrideProtection) {
-      throw ReleaseError.refusal(
-        { resource, ids: [id] },
-        "InstanceReleaseProtection",
-        "release protection (DBInstanceReleaseProtection) is on; nothing was changed.",
-        "set overrideProtection: true (then `pulumi up`) to turn it off right before release, or set releaseProtection: false (then `pulumi up`), or turn it off in the MongoDB console; then run `pulumi destroy` again.",
-      );
-    }
+function refusal(req: MongoReleaseRequest, s: DdsInstanceState, code: "InstanceReleaseProtection" | "ChargeTypeViolation"): ReleaseError {
+  const target = { resource: req.resource, ids: [req.dbInstanceId] };
+  if (code === "InstanceReleaseProtection") {
+    return ReleaseError.refusal(
+      target,
+      "InstanceReleaseProtection",
+      "release protection (DBInstanceReleaseProtection) is on; nothing was changed.",
+      "set overrideProtection: true (then `pulumi up`) to turn it off right before release, or set releaseProtection: false (then `pulumi up`), or turn it off in the MongoDB console; then run `pulumi destroy` again.",
+    );
+  }
+  return ReleaseError.refusal(
+    target,
+    "ChargeTypeViolation",
+    `it is a subscription (PrePaid) instance that has not expired (expires ${s.expireTime ?? "an unknown date"}); the API releases a subscription only after it has expired and been locked (DestroyInstance). Nothing was changed.`,
+    `set onSubscription: "retain" (then \`pulumi up\`) to leave it running until it expires and drop it from Pulumi state; ` +
+      `or unsubscribe it in the Alibaba Cloud console and run \`pulumi destroy\` again; or wait until it expires and is locked, then run \`pulumi destroy\` again. ` +
+      `(onSubscription: "convert" is not offered for MongoDB.)`,
+  );
+}
+
+async function releasePayAsYouGo(req: MongoReleaseRequest, unprotect: boolean, c: CallContext, journal: Journal): Promise<void> {
+  const { regionId: region, dbInstanceId: id } = req;
+  if (unprotect) {
+    journal.enter("turning release protection off (ModifyDBInstanceAttribute)");
     try {
       await api.modifyAttribute(region, id, { releaseProtection: false }, c);
     } catch (e) {
       if (e instanceof GoneFailure) return;
       throw e;
     }
+    journal.did(UNPROTECT);
     progress(id, "release protection turned off (overrideProtection)");
   }
   progress(id, "releasing (DeleteDBInstance)");
+  journal.enter("releasing (DeleteDBInstance)");
   await requestRelease(req, "DeleteDBInstance", (extras) => api.deleteInstance(region, id, c, extras), c);
+  journal.did(released("DeleteDBInstance"));
 }
 
-async function releaseSubscription(req: MongoReleaseRequest, s: DdsInstanceState, c: CallContext): Promise<"retained" | "requested"> {
+/** An expired subscription: wait for the expiry lock if it is not on yet, then DestroyInstance. */
+async function releaseSubscription(req: MongoReleaseRequest, s: DdsInstanceState, waitForLock: boolean, c: CallContext, journal: Journal): Promise<"requested"> {
   const { regionId: region, dbInstanceId: id, resource } = req;
-  if (!isExpired(s)) {
-    const until = s.expireTime ?? "an unknown date";
-    if (req.options.onSubscription === "retain") {
-      warn(id, `subscription instance not expired (expires ${until}): left running and removed from Pulumi state (onSubscription: "retain"). It is billed until it expires; after expiry Alibaba Cloud locks it and later releases it unless it is renewed.`);
-      return "retained";
-    }
-    throw ReleaseError.refusal(
-      { resource, ids: [id] },
-      "ChargeTypeViolation",
-      `it is a subscription (PrePaid) instance that has not expired (expires ${until}); the API releases a subscription only after it has expired and been locked (DestroyInstance). Nothing was changed.`,
-      `set onSubscription: "retain" (then \`pulumi up\`) to leave it running until it expires and drop it from Pulumi state; ` +
-        `or unsubscribe it in the Alibaba Cloud console and run \`pulumi destroy\` again; or wait until it expires and is locked, then run \`pulumi destroy\` again. ` +
-        `(onSubscription: "convert" is not offered for MongoDB.)`,
-    );
-  }
-  if (s.lockMode !== EXPIRY_LOCK) {
+  if (waitForLock) {
     progress(id, `subscription expired${s.expireTime ? ` at ${s.expireTime}` : ""} but not locked yet (LockMode ${s.lockMode}); waiting for the expiry lock (LockMode ${EXPIRY_LOCK}) that DestroyInstance requires`);
     let locked: DdsInstanceState | null;
     try {
@@ -202,7 +216,9 @@ async function releaseSubscription(req: MongoReleaseRequest, s: DdsInstanceState
     if (locked === null || locked.status === "Deleting") return "requested";
   }
   progress(id, "expired and locked; releasing (DestroyInstance)");
+  journal.enter("releasing (DestroyInstance)");
   await requestRelease(req, "DestroyInstance", (extras) => api.destroyInstance(region, id, c, extras), c);
+  journal.did(released("DestroyInstance"));
   return "requested";
 }
 

@@ -1,13 +1,15 @@
 // R-KVStore calls used by create and the release lifecycle, each under the retry policy and the caller's
 // deadline. Every call concerns one instance: DeleteInstance and DestroyInstance take a single id.
 import type * as Kv from "@alicloud/r-kvstore20150101";
-import { callApi, kvClient, sdkModels } from "../core/clients";
+import { callApi, sdkModels } from "../core/clients";
 import { Poller } from "../core/poller";
 import { ApiFailure, asApiFailure, ReleaseError } from "../core/failure";
 import { GoneFailure, withRetry } from "../core/retry";
 import { Deadline } from "../core/timing";
 import { KV_CATALOG } from "./errors";
 import { scrubError } from "./secrets";
+import { buildModel, ModelClass, modelFailures } from "../core/model-input";
+import type { CheckFailure } from "../core/options";
 
 /** What the lifecycle needs to know about an instance, from DescribeInstanceAttribute. */
 export interface KvState {
@@ -23,6 +25,8 @@ export interface KvState {
   globalInstanceId?: string;
   connectionDomain?: string;
   port?: number;
+  /** What DescribeInstanceAttribute reports, under the input names (refresh shows it as drift); tags include ownership tags. */
+  view?: Record<string, unknown>;
   /** When it entered the recycle bin (DescribeInstances only). */
   destroyTime?: string;
 }
@@ -51,6 +55,24 @@ export function stateFrom(a: KvItem & { instanceReleaseProtection?: boolean; des
   };
 }
 
+/** What DescribeInstanceAttribute reports, under the input names (refresh shows it as drift). */
+function viewFrom(a: Kv.DescribeInstanceAttributeResponseBodyInstancesDBInstanceAttribute): Record<string, unknown> {
+  return {
+    instanceName: a.instanceName || undefined,
+    instanceClass: a.instanceClass || undefined,
+    instanceType: a.instanceType || undefined,
+    engineVersion: a.engineVersion || undefined,
+    zoneId: a.zoneId || undefined,
+    vpcId: a.vpcId || undefined,
+    vSwitchId: a.vSwitchId || undefined,
+    resourceGroupId: a.resourceGroupId || undefined,
+    shardCount: a.shardCount,
+    storage: a.storage ? Number(a.storage) || undefined : undefined,
+    storageType: a.storageType || undefined,
+    tags: Object.fromEntries((a.tags?.tag ?? []).filter((t) => t.key).map((t) => [t.key!, t.value ?? ""] as const)),
+  };
+}
+
 const ctx = (resource: string, id: string, action: string) => ({ resource, ids: [id], action });
 
 /** Current state; null when the instance does not exist (InvalidInstanceId.NotFound, or an empty answer). */
@@ -61,7 +83,7 @@ export async function describe(region: string, id: string, deadline: Deadline, r
       deadline, catalog: KV_CATALOG, context: ctx(resource, id, "DescribeInstanceAttribute"),
     });
     const found = (res.body?.instances?.DBInstanceAttribute ?? []).find((a) => a.instanceId === id);
-    return found ? stateFrom(found) : null;
+    return found ? { ...stateFrom(found), view: viewFrom(found) } : null;
   } catch (e) {
     if (e instanceof GoneFailure) return null;
     throw e;
@@ -126,7 +148,9 @@ export async function listedAsExpired(region: string, id: string, deadline: Dead
       deadline, catalog: KV_CATALOG, context: ctx(resource, id, "DescribeInstances"),
     });
     return (res.body?.instances?.KVStoreInstance ?? []).some((i) => i.instanceId === id);
-  } catch {
+  } catch (e) {
+    // A denial is told (the release decision depends on it); anything else leaves the answer unknown.
+    if (e instanceof ReleaseError && e.deniedAction) throw e;
     return undefined;
   }
 }
@@ -184,51 +208,55 @@ export async function destroyInstance(region: string, id: string, deadline: Dead
   }
 }
 
-export interface CreateParams {
-  instanceClass?: string;
-  capacity?: number;
-  engineVersion?: string;
-  chargeType: "PostPaid" | "PrePaid";
-  period?: number;
-  vpcId?: string;
-  vSwitchId?: string;
-  zoneId?: string;
-  instanceName?: string;
-  password?: string;
+/** CreateInstance / CreateTairInstance parameters the provider owns: the region, idempotency tokens, dry runs, the Tag list (tags are a map). */
+export const CREATE_OWNED = ["regionId", "token", "clientToken", "dryRun", "tag", "ownerId", "ownerAccount", "resourceOwnerId", "resourceOwnerAccount", "securityToken"];
+
+export type CreateAction = "CreateInstance" | "CreateTairInstance";
+
+const createModel = (action: CreateAction): ModelClass => (action === "CreateInstance" ? KvModels.CreateInstanceRequest : KvModels.CreateTairInstanceRequest) as unknown as ModelClass;
+
+/** Every other parameter of the create call, as the SDK model names it: an SDK upgrade brings new ones along. */
+export function createKeys(action: CreateAction): string[] {
+  return Object.keys(createModel(action).names()).filter((k) => !CREATE_OWNED.includes(k));
+}
+
+export function createFailures(action: CreateAction, params: Record<string, unknown>): CheckFailure[] {
+  return modelFailures(createModel(action), params, "");
 }
 
 /**
- * CreateInstance with one Token for the logical create, reused by every retry: a retry after a lost reply
- * gets the same instance back instead of a second one. Errors are scrubbed of the password.
+ * CreateInstance / CreateTairInstance with one token for the logical create, reused by every retry: a retry after a
+ * lost reply gets the same instance back instead of a second one. Errors are scrubbed of the password.
  */
-export async function createInstance(region: string, p: CreateParams, token: string, deadline: Deadline, resource: string): Promise<string> {
-  const req = new KvModels.CreateInstanceRequest({
-    regionId: region,
-    token,
-    instanceClass: p.instanceClass,
-    capacity: p.capacity,
-    engineVersion: p.engineVersion,
-    chargeType: p.chargeType,
-    period: p.chargeType === "PrePaid" && p.period !== undefined ? String(p.period) : undefined,
-    networkType: p.vSwitchId ? "VPC" : undefined,
-    vpcId: p.vpcId,
-    vSwitchId: p.vSwitchId,
-    zoneId: p.zoneId,
-    instanceName: p.instanceName,
-    password: p.password,
-  });
-  const secrets = p.password ? [p.password] : [];
+export async function createInstance(region: string, action: CreateAction, params: Record<string, unknown>, tags: Record<string, string>, token: string, deadline: Deadline, resource: string): Promise<string> {
+  const tag = Object.entries(tags).map(([key, value]) => ({ key, value }));
+  const req = buildModel(createModel(action), { ...params, regionId: region, tag: tag.length ? tag : undefined, ...(action === "CreateInstance" ? { token } : { clientToken: token }) });
+  const secrets = typeof params.password === "string" ? [params.password] : [];
   const res = await withRetry(
     async (rt) => {
       try {
-        return await kvClient(region).createInstanceWithOptions(req, rt);
+        return await callApi("kv", region, action, req as object as Kv.CreateInstanceRequest, new KvModels.CreateInstanceResponse({}), rt);
       } catch (e) {
         throw scrubError(e, secrets);
       }
     },
-    { deadline, catalog: KV_CATALOG, context: ctx(resource, "(new)", "CreateInstance") },
+    { deadline, catalog: KV_CATALOG, context: ctx(resource, "(new)", action) },
   );
   const id = res.body?.instanceId;
-  if (!id) throw new ReleaseError(`${resource}: CreateInstance answered without an InstanceId (RequestId ${res.body?.requestId ?? "none"}); check the console for a new instance.`, "BadReply", res.body?.requestId);
+  if (!id) throw new ReleaseError(`${resource}: ${action} answered without an InstanceId (RequestId ${res.body?.requestId ?? "none"}); check the console for a new instance.`, "BadReply", res.body?.requestId);
   return id;
+}
+
+/** TagResources / UntagResources (ResourceType INSTANCE), for the user's tags. */
+export async function tagInstance(region: string, id: string, tags: Record<string, string>, deadline: Deadline, resource: string): Promise<void> {
+  const tag = Object.entries(tags).map(([key, value]) => ({ key, value }));
+  if (tag.length === 0) return;
+  const req = new KvModels.TagResourcesRequest({ regionId: region, resourceType: "INSTANCE", resourceId: [id], tag });
+  await withRetry((rt) => callApi("kv", region, "TagResources", req, new KvModels.TagResourcesResponse({}), rt), { deadline, catalog: KV_CATALOG, context: ctx(resource, id, "TagResources") });
+}
+
+export async function untagInstance(region: string, id: string, keys: string[], deadline: Deadline, resource: string): Promise<void> {
+  if (keys.length === 0) return;
+  const req = new KvModels.UntagResourcesRequest({ regionId: region, resourceType: "INSTANCE", resourceId: [id], tagKey: keys });
+  await withRetry((rt) => callApi("kv", region, "UntagResources", req, new KvModels.UntagResourcesResponse({}), rt), { deadline, catalog: KV_CATALOG, context: ctx(resource, id, "UntagResources") });
 }

@@ -9,8 +9,9 @@ export type RedisDecision =
   | { kind: "gone" }
   /** Already in the recycle bin: kept (recoverable) or, with purgeRecycleBin, DestroyInstance. */
   | { kind: "in-recycle-bin"; purge: boolean }
-  | { kind: "refuse"; code: "InstanceReleaseProtection" | "ChargeTypeViolation"; reason: string; releasedByServiceAt?: number }
-  | { kind: "retain"; endTime?: string }
+  /** `releasedByServiceAt`: an expired subscription, which the service releases into the bin then. */
+  | { kind: "refuse"; code: "InstanceReleaseProtection" | "ChargeTypeViolation"; reason: string; expired?: boolean; releasedByServiceAt?: number }
+  | { kind: "retain"; endTime?: string; expired: boolean }
   /** DeleteInstance into the recycle bin, then kept or purged. */
   | { kind: "release"; unprotect: boolean; purge: boolean };
 
@@ -33,9 +34,9 @@ export function decideRedisRelease(s: KvState | null, options: RedisDeleteOption
   if (s.chargeType === "PrePaid") {
     const end = s.endTime ? Date.parse(s.endTime) : NaN;
     const isExpired = s.status === "Inactive" || expired === true || (Number.isFinite(end) && end <= now);
-    if (retain) return { kind: "retain", endTime: s.endTime };
+    if (retain) return { kind: "retain", endTime: s.endTime, expired: isExpired };
     if (!isExpired) return { kind: "refuse", code: "ChargeTypeViolation", reason: `subscription (PrePaid) that has not expired (expires ${s.endTime ?? "an unknown date"}); the API cannot release it before expiry` };
-    return { kind: "refuse", code: "ChargeTypeViolation", reason: `expired subscription not yet in the recycle bin: the service releases it on day 31 after expiry`, releasedByServiceAt: serviceReleaseTime(s.endTime) };
+    return { kind: "refuse", code: "ChargeTypeViolation", reason: `expired subscription not yet in the recycle bin: the service releases it on day 31 after expiry`, expired: true, releasedByServiceAt: serviceReleaseTime(s.endTime) };
   }
   if (s.releaseProtection && !options.overrideProtection) {
     return { kind: "refuse", code: "InstanceReleaseProtection", reason: "release protection (InstanceReleaseProtection) is on and overrideProtection is not set" };

@@ -38,7 +38,7 @@ export const KV_CATALOG = defineCatalog({
   InternalError: COMMON_CATALOG.InternalError,
   ServiceUnavailable: COMMON_CATALOG.ServiceUnavailable,
   DryRunOperation: { retry: "fatal", meaning: "A dry run passed.", remedy: "Nothing." },
-});
+}, "kvstore");
 
 /** Statuses that change by themselves: a release refused with IncorrectDBInstanceState is retried in them. */
 export const TRANSITIONAL_STATUSES = new Set([

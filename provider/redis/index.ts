@@ -1,2 +1,2 @@
-export { Instance } from "./instance";
-export type { InstanceArgs } from "./instance";
+export { Instance, TairInstance } from "./instance";
+export type { InstanceArgs, TairInstanceArgs } from "./instance";

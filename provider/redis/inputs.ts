@@ -4,7 +4,8 @@
 import { Inputs, UNKNOWN } from "../core/dynamic";
 import { CheckFailure, checkDeleteOptions, deleteOptionsFrom } from "../core/options";
 import { REGION_PATTERN } from "../core/settings";
-import { KvState } from "./api";
+import { createFailures, createKeys, CreateAction, KvState } from "./api";
+import { tagFailures, userTags } from "../core/tags";
 import { RedisDeleteOptions } from "./release";
 import { withoutSecrets } from "./secrets";
 
@@ -13,10 +14,69 @@ export const DEFAULT_CREATE_TIMEOUT_SECONDS = 1200;
 
 const ENGINE_VERSIONS = ["2.8", "4.0", "5.0", "6.0", "7.0"];
 const PERIODS = [1, 2, 3, 4, 5, 6, 7, 8, 9, 12, 24, 36, 60];
-/** Inputs that only a create uses: they make no sense with instanceId (adopt). */
-const CREATE_ONLY = ["instanceClass", "capacity", "engineVersion", "chargeType", "period", "vSwitchId", "vpcId", "zoneId", "instanceName", "password", "releaseProtection", "createTimeoutSeconds"];
+/** What differs between redis.Instance (CreateInstance) and redis.TairInstance (CreateTairInstance). */
+export interface RedisVariant {
+  kind: "redis.Instance" | "redis.TairInstance";
+  action: CreateAction;
+  /** Checks of what only this kind's create needs. */
+  checkCreate(news: Inputs, push: (f: CheckFailure | undefined) => void): void;
+}
+
+/** Changed in place: ModifyInstanceAttribute (name, release protection) and TagResources / UntagResources. */
+export const UPDATE_INPUTS = ["instanceName", "releaseProtection", "tags"];
+
+/** Inputs that only a create uses: they make no sense with instanceId (adopt). Listed first: the historic ones. */
+function createOnly(v: RedisVariant): string[] {
+  const first = ["instanceClass", "capacity", "engineVersion", "chargeType", "period", "vSwitchId", "vpcId", "zoneId", "instanceName", "password"];
+  return [...new Set([...first, ...createKeys(v.action), "releaseProtection", "createTimeoutSeconds"])];
+}
+
+/**
+ * Create-time only and never compared: the password (rotate it on the instance), and `port`, which the outputs
+ * use for the connection port the cloud reports.
+ */
+const NOT_COMPARED = ["password", "port"];
+
 /** The cloud cannot change these in place (or this resource does not): a new instance is needed. */
-export const REPLACE_INPUTS = ["instanceClass", "capacity", "engineVersion", "period", "vSwitchId", "vpcId", "zoneId"];
+export function replaceInputs(v: RedisVariant): string[] {
+  const first = ["instanceClass", "capacity", "engineVersion", "period"];
+  return [...new Set([...first, ...createKeys(v.action)])].filter((k) => !UPDATE_INPUTS.includes(k) && !NOT_COMPARED.includes(k) && k !== "chargeType");
+}
+
+const whole = (v: unknown, min: number, max: number): boolean => typeof v === "number" && Number.isInteger(v) && v >= min && v <= max;
+
+export const REDIS: RedisVariant = {
+  kind: "redis.Instance",
+  action: "CreateInstance",
+  checkCreate(news, push) {
+    if (news.instanceClass === undefined && news.capacity === undefined) {
+      push({ property: "instanceClass", reason: 'give instanceClass (e.g. "redis.master.small.default") or capacity (MB) to create an instance, or instanceId to adopt one' });
+    }
+    const cap = news.capacity;
+    if (known(cap) && !(typeof cap === "number" && Number.isInteger(cap) && cap > 0)) push({ property: "capacity", reason: `capacity must be a whole number of MB, got ${JSON.stringify(cap)}` });
+    if (known(news.shardCount) && !whole(news.shardCount, 1, 256)) push({ property: "shardCount", reason: `shardCount must be a whole number from 1 to 256 (cluster instances: 2 to 256 shards), got ${JSON.stringify(news.shardCount)}` });
+  },
+};
+
+export const TAIR_INSTANCE_TYPES = ["tair_rdb", "tair_scm", "tair_essd"];
+export const TAIR_STORAGE_TYPES = ["essd_pl1", "essd_pl2", "essd_pl3"];
+
+export const TAIR: RedisVariant = {
+  kind: "redis.TairInstance",
+  action: "CreateTairInstance",
+  checkCreate(news, push) {
+    const t = news.instanceType;
+    if (!TAIR_INSTANCE_TYPES.includes(t as string)) push({ property: "instanceType", reason: `instanceType must be one of ${TAIR_INSTANCE_TYPES.join(", ")} to create a Tair instance (or give instanceId to adopt one), got ${JSON.stringify(t)}` });
+    if (!(typeof news.instanceClass === "string" && news.instanceClass !== "")) push({ property: "instanceClass", reason: `instanceClass is required to create a Tair instance (e.g. "tair.rdb.2g"), got ${JSON.stringify(news.instanceClass)}` });
+    // CreateTairInstance documents both as required (a Tair instance is always in a VPC).
+    for (const k of ["vpcId", "vSwitchId"]) if (news[k] === undefined) push({ property: k, reason: `${k} is required to create a Tair instance (CreateTairInstance needs VpcId and VSwitchId)` });
+    if (known(news.shardCount) && !whole(news.shardCount, 1, 256)) push({ property: "shardCount", reason: `shardCount must be a whole number from 1 to 256 (cluster instances: 2 to 256 shards), got ${JSON.stringify(news.shardCount)}` });
+    if (t === "tair_essd") {
+      if (!whole(news.storage, 20, 64000)) push({ property: "storage", reason: `a tair_essd instance needs storage: a whole number of GB from 20 to 64000, got ${JSON.stringify(news.storage)}` });
+      if (news.storageType !== undefined && !TAIR_STORAGE_TYPES.includes(news.storageType as string)) push({ property: "storageType", reason: `storageType must be one of ${TAIR_STORAGE_TYPES.join(", ")}, got ${JSON.stringify(news.storageType)}` });
+    } else if (known(news.storage) && !whole(news.storage, 1, 64000)) push({ property: "storage", reason: `storage must be a whole number of GB, got ${JSON.stringify(news.storage)}` });
+  },
+};
 
 /** What the engine sends for a value not known yet during preview (pulumi/runtime rpc.unknownValue). */
 const known = (v: unknown): boolean => v !== undefined && v !== UNKNOWN;
@@ -44,7 +104,7 @@ function passwordFailure(value: unknown): CheckFailure | undefined {
   return undefined;
 }
 
-export function checkInputs(news: Inputs): CheckFailure[] {
+export function checkInputs(news: Inputs, v: RedisVariant = REDIS): CheckFailure[] {
   const failures: CheckFailure[] = checkDeleteOptions(news, ["fail", "retain"]).map((f) =>
     f.property === "onSubscription" && news.onSubscription === "convert"
       ? { property: "onSubscription", reason: 'onSubscription "convert" is not available for Tair (Redis): a subscription instance cannot be converted and released through the API. Use "fail" (default) or "retain".' }
@@ -63,20 +123,19 @@ export function checkInputs(news: Inputs): CheckFailure[] {
   str("regionId", REGION_PATTERN, 'a region id like "cn-hangzhou"');
   push(instanceIdFailure(news.instanceId));
   bool("purgeRecycleBin");
+  for (const f of tagFailures(news.tags)) push(f);
 
   if (news.instanceId !== undefined) {
-    for (const k of CREATE_ONLY) {
+    for (const k of createOnly(v)) {
       if (news[k] !== undefined) push({ property: k, reason: `${k} applies only to an instance this resource creates; with instanceId (adopting an existing instance) remove it` });
     }
     return failures;
   }
 
-  if (news.instanceClass === undefined && news.capacity === undefined) {
-    push({ property: "instanceClass", reason: 'give instanceClass (e.g. "redis.master.small.default") or capacity (MB) to create an instance, or instanceId to adopt one' });
-  }
+  v.checkCreate(news, push);
+  const skip = ["capacity", "shardCount", "storage", "period", "password", "instanceName", "engineVersion", "zoneId", "vpcId", "vSwitchId", "instanceClass", "chargeType", "instanceType"];
+  for (const f of createFailures(v.action, Object.fromEntries(Object.entries(news).filter(([k, x]) => known(x) && createKeys(v.action).includes(k) && !skip.includes(k))))) push(f);
   str("instanceClass", /^[a-z][a-z0-9]*(\.[a-z0-9-]+)+$/, 'an instance class like "redis.master.small.default"');
-  const cap = news.capacity;
-  if (known(cap) && !(typeof cap === "number" && Number.isInteger(cap) && cap > 0)) push({ property: "capacity", reason: `capacity must be a whole number of MB, got ${JSON.stringify(cap)}` });
   const ev = news.engineVersion;
   if (known(ev) && !ENGINE_VERSIONS.includes(ev as string)) push({ property: "engineVersion", reason: `engineVersion must be one of ${ENGINE_VERSIONS.map((v) => `"${v}"`).join(", ")}, got ${JSON.stringify(ev)}` });
   const charge = news.chargeType;
@@ -105,10 +164,12 @@ export function redisDeleteOptionsFrom(outs: Inputs): RedisDeleteOptions {
   return { ...base, force: false, onSubscription: base.onSubscription === "retain" ? "retain" : "fail", purgeRecycleBin: outs.purgeRecycleBin === true };
 }
 
-export function outputsFor(inputs: Inputs, region: string, s: KvState, adopted: boolean): Inputs {
+export function outputsFor(inputs: Inputs, region: string, s: KvState, adopted: boolean, cloudWins = false): Inputs {
   const o = redisDeleteOptionsFrom(inputs);
+  const { tags, ...rest } = s.view ?? {};
+  const view = Object.fromEntries(Object.entries({ ...rest, tags: userTags((tags as Record<string, string>) ?? {}) }).filter(([, x]) => x !== undefined));
   return {
-    ...withoutSecrets(inputs),
+    ...(cloudWins ? { ...withoutSecrets(inputs), ...view } : withoutSecrets(inputs)),
     schemaVersion: SCHEMA_VERSION,
     instanceId: s.instanceId,
     regionId: region,
@@ -125,26 +186,4 @@ export function outputsFor(inputs: Inputs, region: string, s: KvState, adopted: 
     deleteTimeoutSeconds: o.deleteTimeoutSeconds,
     purgeRecycleBin: o.purgeRecycleBin,
   };
-}
-
-/** Keys whose change needs a new instance; `newRegion` is the region news resolve to, if known. */
-export function replacedKeys(olds: Inputs, news: Inputs, newRegion: string | undefined): string[] {
-  const same = (a: unknown, b: unknown): boolean => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
-  const keys = REPLACE_INPUTS.filter((k) => olds.adopted !== true && !same(olds[k], news[k]));
-  if (newRegion !== undefined && typeof olds.regionId === "string" && newRegion !== olds.regionId) keys.push("regionId");
-  // Outputs always carry the instance id; only an adopted one was an input.
-  if (!same(olds.adopted === true ? olds.instanceId : undefined, news.instanceId)) keys.push("instanceId");
-  if (olds.adopted !== true && news.instanceId === undefined && (olds.chargeType ?? "PostPaid") !== (news.chargeType ?? "PostPaid")) keys.push("chargeType");
-  return keys;
-}
-
-/** Keys that update in place: attributes ModifyInstanceAttribute changes, and delete options. */
-export function updatedKeys(olds: Inputs, news: Inputs): string[] {
-  const keys: string[] = [];
-  if ((olds.instanceName ?? null) !== (news.instanceName ?? null)) keys.push("instanceName");
-  if ((olds.releaseProtection === true) !== (news.releaseProtection === true)) keys.push("releaseProtection");
-  const a = redisDeleteOptionsFrom(olds);
-  const b = redisDeleteOptionsFrom(news);
-  for (const k of ["onSubscription", "overrideProtection", "deleteTimeoutSeconds", "purgeRecycleBin"] as const) if (a[k] !== b[k]) keys.push(k);
-  return keys;
 }

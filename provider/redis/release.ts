@@ -6,14 +6,16 @@
 //      DestroyInstance deletes it and its backups permanently, and we wait until it is gone;
 //   4. subscription: the API cannot release it before expiry, so fail with the choices, or retain; an expired
 //      one is released into the bin by the service on day 31 after expiry, and then handled as in 3.
-import { ReleaseError } from "../core/failure";
+import { journaled, ReleaseError } from "../core/failure";
 import { DeleteOptions } from "../core/options";
+import { Journal } from "../core/permissions";
 import { progress, warn } from "../core/progress";
 import { backoffDelay } from "../core/retry";
 import { Deadline, formatDuration, sleep, timeScale } from "../core/timing";
 import { waitFor } from "../core/waiter";
 import * as api from "./api";
 import { KvState, RELEASED } from "./api";
+import { decideRedisRelease, RedisDecision } from "./decision";
 import { KV_CATALOG, statusRemedy, TRANSITIONAL_STATUSES } from "./errors";
 
 export interface RedisDeleteOptions extends DeleteOptions {
@@ -47,50 +49,62 @@ const POLL = { minDelayMs: 2000, maxDelayMs: 8000 };
 
 const isoSecond = (ms: number): string => new Date(ms).toISOString().slice(0, 19) + "Z";
 
-export async function releaseRedisInstance(req: RedisReleaseRequest): Promise<RedisReleaseOutcome> {
+const UNPROTECT = "release protection turned off (ModifyInstanceAttribute)";
+const INTO_BIN = "released into the recycle bin (DeleteInstance)";
+const PURGE = "destroyed in the recycle bin with its backups (DestroyInstance)";
+
+export function releaseRedisInstance(req: RedisReleaseRequest): Promise<RedisReleaseOutcome> {
+  return journaled((journal) => releaseSteps(req, journal));
+}
+
+async function releaseSteps(req: RedisReleaseRequest, journal: Journal): Promise<RedisReleaseOutcome> {
   const deadline = Deadline.seconds(req.options.deleteTimeoutSeconds);
   const { regionId: region, resource, instanceId: id } = req;
   const started = Date.now();
 
   // 1. Describe.
   const s = await api.describe(region, id, deadline, resource);
-  if (!s) {
-    progress(id, "already gone (DescribeInstanceAttribute: InvalidInstanceId.NotFound)");
-    return "already-gone";
-  }
   // DescribeInstanceAttribute carries no RegionId and finds the id in any region.
-  if (s.regionId && s.regionId !== region) throw ReleaseError.otherRegion({ resource, ids: [id] }, region, s.regionId);
-  if (s.status === RELEASED) {
-    progress(id, "already released: it is in the recycle bin");
-    return recycleBin(req, deadline, started, s);
+  if (s?.regionId && s.regionId !== region) throw ReleaseError.otherRegion({ resource, ids: [id] }, region, s.regionId);
+  // Whether the service lists a subscription as expired (its clock, not ours) counts too.
+  const listedExpired = s && s.chargeType === "PrePaid" && s.status !== RELEASED ? await api.listedAsExpired(region, id, deadline, resource) : undefined;
+  // What to do is decided from these answers alone (decision.ts, which `alicloud-release plan` reports).
+  const d = decideRedisRelease(s, req.options, listedExpired);
+  const purge = req.options.purgeRecycleBin ? [PURGE] : [];
+  switch (d.kind) {
+    case "gone":
+      progress(id, "already gone (DescribeInstanceAttribute: InvalidInstanceId.NotFound)");
+      return "already-gone";
+    case "in-recycle-bin":
+      progress(id, "already released: it is in the recycle bin");
+      journal.plan(purge);
+      return recycleBin(req, deadline, started, journal, s);
+    case "retain":
+    case "refuse":
+      // 4. A subscription (or release protection): decided before anything is changed.
+      return notReleased(req, s!, d);
   }
-
-  // 4. Subscription: decided before anything is changed.
-  if (s.chargeType === "PrePaid") return subscription(req, s, deadline);
 
   // 2. Pay-as-you-go.
-  if (s.releaseProtection) {
-    if (!req.options.overrideProtection) {
-      throw ReleaseError.refusal(
-        { resource, ids: [id] },
-        "InstanceReleaseProtection",
-        "release protection (InstanceReleaseProtection) is on; nothing was changed.",
-        "set overrideProtection: true (then `pulumi up`) to turn it off right before the release, or turn release protection off in the Tair (Redis) console, then destroy again.",
-      );
-    }
+  journal.plan([...(d.unprotect ? [UNPROTECT] : []), INTO_BIN, ...purge]);
+  if (d.unprotect) {
+    journal.enter("turning release protection off (ModifyInstanceAttribute)");
     await api.modifyAttributes(region, id, { releaseProtection: false }, deadline, resource);
+    journal.did(UNPROTECT);
     progress(id, "release protection turned off (overrideProtection)");
   }
-  const inBin = await releaseIntoBin(req, s, deadline);
+  journal.enter("releasing into the recycle bin (DeleteInstance)");
+  const inBin = await releaseIntoBin(req, s!, deadline);
+  journal.did(INTO_BIN);
   if (!inBin) {
     // The service no longer describes it: the recycle bin may be hidden from DescribeInstanceAttribute.
     progress(id, `released (${formatDuration(Date.now() - started)}); no longer described by the API`);
-    if (req.options.purgeRecycleBin) return recycleBin(req, deadline, started);
+    if (req.options.purgeRecycleBin) return recycleBin(req, deadline, started, journal);
     progress(id, `the recycle bin keeps it, recoverable, until about ${isoSecond(Date.now() + RECYCLE_BIN_DAYS * DAY_MS)}`);
     return "in-recycle-bin";
   }
   progress(id, `released into the recycle bin (${formatDuration(Date.now() - started)})`);
-  return recycleBin(req, deadline, started, inBin);
+  return recycleBin(req, deadline, started, journal, inBin);
 }
 
 /** DeleteInstance, retried while the instance changes state by itself; then wait until it is Released. */
@@ -150,7 +164,7 @@ async function waitForBin(req: RedisReleaseRequest, deadline: Deadline, budgetMs
 }
 
 /** 3. Keep the recycle-bin entry (default) or destroy it and its backups. `seen`: the last state polled, if any. */
-async function recycleBin(req: RedisReleaseRequest, deadline: Deadline, started: number, seen?: KvState | null): Promise<RedisReleaseOutcome> {
+async function recycleBin(req: RedisReleaseRequest, deadline: Deadline, started: number, journal: Journal, seen?: KvState | null): Promise<RedisReleaseOutcome> {
   const { regionId: region, resource, instanceId: id } = req;
   if (!req.options.purgeRecycleBin) {
     // The poll that saw it in the bin (DescribeInstances) already said when it entered.
@@ -165,7 +179,9 @@ async function recycleBin(req: RedisReleaseRequest, deadline: Deadline, started:
     return "in-recycle-bin";
   }
   progress(id, "destroying it in the recycle bin (DestroyInstance): the instance and its backups are deleted permanently");
+  journal.enter("destroying the recycle-bin entry (DestroyInstance)");
   await api.destroyInstance(region, id, deadline, resource);
+  journal.did(PURGE);
   await waitFor({
     deadline,
     phase: "destroyed (gone from the recycle bin)",
@@ -180,12 +196,20 @@ async function recycleBin(req: RedisReleaseRequest, deadline: Deadline, started:
   return "destroyed";
 }
 
-/** 4. A subscription not in the recycle bin: the API cannot release it. */
-async function subscription(req: RedisReleaseRequest, s: KvState, deadline: Deadline): Promise<RedisReleaseOutcome> {
-  const { regionId: region, resource, instanceId: id } = req;
+/** 4. Retained, or refused: release protection, or a subscription not in the recycle bin, which the API cannot release. */
+function notReleased(req: RedisReleaseRequest, s: KvState, d: Extract<RedisDecision, { kind: "retain" | "refuse" }>): RedisReleaseOutcome {
+  const { resource, instanceId: id } = req;
+  if (d.kind === "refuse" && d.code === "InstanceReleaseProtection") {
+    throw ReleaseError.refusal(
+      { resource, ids: [id] },
+      "InstanceReleaseProtection",
+      "release protection (InstanceReleaseProtection) is on; nothing was changed.",
+      "set overrideProtection: true (then `pulumi up`) to turn it off right before the release, or turn release protection off in the Tair (Redis) console, then destroy again.",
+    );
+  }
   const end = s.endTime ? Date.parse(s.endTime) : NaN;
   const expiry = s.endTime ?? "an unknown date";
-  const expired = s.status === "Inactive" || (await api.listedAsExpired(region, id, deadline, resource)) === true || (Number.isFinite(end) && end <= Date.now());
+  const expired = d.expired === true;
   const releaseDay = Number.isFinite(end) ? `around ${isoSecond(end + EXPIRED_RELEASE_DAYS * DAY_MS)}` : "30 days after it expired";
   const retain = req.options.onSubscription === "retain";
   if (!expired) {

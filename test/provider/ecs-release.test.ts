@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import * as instance from "../../provider/ecs/instance-provider";
 import * as instanceSet from "../../provider/ecs/instance-set-provider";
 import { ecsClient } from "../support/sdk";
-import { calls, useEmulatorForProvider } from "../support/provider-env";
+import { calls, isDryRun, useEmulatorForProvider } from "../support/provider-env";
 
 const env = useEmulatorForProvider({ "ecs.pending": 1, "ecs.starting": 1 });
 const REGION = "cn-hangzhou";
@@ -208,16 +208,17 @@ describe("ecs.Instance delete", () => {
     ]);
     await instance.delete(id, outputsOf(id));
     const log = await env.admin.requests({ product: "ecs" });
-    expect(log.filter((e) => e.fault).map((e) => `${e.action}:${e.fault}`)).toEqual([
+    // The permission checks (DryRun) of the stop and the release run in parallel and meet some of the faults.
+    expect(log.filter((e) => e.fault).map((e) => `${e.action}:${e.fault}`).sort()).toEqual([
+      "DeleteInstances:InternalError",
+      "DeleteInstances:html",
       "DescribeInstances:Throttling.User",
       "DescribeInstances:Throttling.User",
       "StopInstances:ServiceUnavailable",
       "StopInstances:drop",
-      "DeleteInstances:html",
-      "DeleteInstances:InternalError",
     ]);
     // The retries of one DeleteInstances call reuse its ClientToken.
-    const tokens = new Set(log.filter((e) => e.action === "DeleteInstances").map((e) => e.params.ClientToken));
+    const tokens = new Set(log.filter((e) => e.action === "DeleteInstances" && !isDryRun(e)).map((e) => e.params.ClientToken));
     expect(tokens.size).toBe(1);
     expect(await env.admin.instance(id)).toBeUndefined();
   });
@@ -233,7 +234,9 @@ describe("ecs.Instance delete", () => {
     } finally {
       delete process.env.ALICLOUD_RELEASE_HTTP_TIMEOUT_MS;
     }
-    expect((await env.admin.requests({ action: "DeleteInstances" })).length).toBe(2);
+    // The first DeleteInstances is the DryRun permission check: it is the one delayed, and retried.
+    const deletes = await env.admin.requests({ action: "DeleteInstances" });
+    expect(deletes.map(isDryRun)).toEqual([true, true, false]);
     expect(await env.admin.instance(id)).toBeUndefined();
   });
 
@@ -307,15 +310,19 @@ describe("ecs.Instance delete", () => {
 });
 
 describe("ecs.InstanceSet delete", () => {
-  it("releases 150 instances with two StopInstances and two DeleteInstances calls", async () => {
+  it("releases 150 instances with two StopInstances and two DeleteInstances calls, each checked first by as many DryRun calls", async () => {
     await env.reset();
     const ids = [...(await runningInstances(100)), ...(await runningInstances(50))];
     await logAfterSetup();
     await instanceSet.delete(ids.join(","), { instanceIds: ids, regionId: REGION });
-    const made = (await env.admin.requests({ product: "ecs" })).filter((e) => e.action !== "DescribeInstances");
+    const all = (await env.admin.requests({ product: "ecs" })).filter((e) => e.action !== "DescribeInstances");
+    const [checks, made] = [all.filter(isDryRun), all.filter((e) => !isDryRun(e))];
     expect(made.map((e) => e.action)).toEqual(["StopInstances", "StopInstances", "DeleteInstances", "DeleteInstances"]);
-    const sizes = made.map((e) => Object.keys(e.params).filter((k) => k.startsWith("InstanceId.")).length).sort((a, b) => a - b);
-    expect(sizes).toEqual([50, 50, 100, 100]);
+    expect(checks.map((e) => e.action).sort()).toEqual(["DeleteInstances", "DeleteInstances", "StopInstances", "StopInstances"]);
+    expect(Math.max(...checks.map((e) => e.seq))).toBeLessThan(Math.min(...made.map((e) => e.seq)));
+    const sizes = (list: typeof all) => list.map((e) => Object.keys(e.params).filter((k) => k.startsWith("InstanceId.")).length).sort((a, b) => a - b);
+    expect(sizes(made)).toEqual([50, 50, 100, 100]);
+    expect(sizes(checks)).toEqual([50, 50, 100, 100]);
     expect((await env.admin.instances("ecs")).length).toBe(0);
     const describes = await env.admin.requests({ action: "DescribeInstances" });
     expect(describes.every((e) => JSON.parse(e.params.InstanceIds).length <= 100)).toBe(true);
@@ -351,7 +358,7 @@ describe("ecs.Instance create, update and read", () => {
   it("creates with one RunInstances call, waits for Running, and records everything delete needs", async () => {
     await env.reset();
     const { id, outs } = await instance.create({ ...LAUNCH, regionId: REGION, tags: { env: "ci" }, instanceName: "web" });
-    expect(outs).toMatchObject({ instanceId: id, regionId: REGION, status: "Running", instanceChargeType: "PostPaid", deletionProtection: false, schemaVersion: 1, force: false, onSubscription: "fail", overrideProtection: false, deleteTimeoutSeconds: 1200, stopTimeoutSeconds: 300 });
+    expect(outs).toMatchObject({ instanceId: id, regionId: REGION, status: "Running", instanceChargeType: "PostPaid", deletionProtection: false, schemaVersion: 2, force: false, onSubscription: "fail", overrideProtection: false, deleteTimeoutSeconds: 1200, stopTimeoutSeconds: 300 });
     const [run] = await env.admin.requests({ action: "RunInstances" });
     expect(run.params).toMatchObject({ RegionId: REGION, Amount: "1", "Tag.1.Key": "env", "Tag.1.Value": "ci", InstanceName: "web" });
     expect(run.params.ClientToken).toMatch(/^[0-9a-f-]{36}$/);

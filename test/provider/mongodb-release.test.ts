@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { InitFailure } from "../../provider/core/dynamic";
 import { ReleaseError } from "../../provider/core/failure";
 import * as provider from "../../provider/mongodb/instance-provider";
-import { checkInputs } from "../../provider/mongodb/provider-methods";
+import { checkInputs } from "../../provider/mongodb/declaration";
 import { MAX_RUNNING_CONFLICTS, statusKind, TERMINAL_STATUSES } from "../../provider/mongodb/release";
 import { calls, useEmulatorForProvider } from "../support/provider-env";
 import { ddsCall } from "../support/sdk";
@@ -70,8 +70,8 @@ describe("mongodb.Instance delete: pay-as-you-go", () => {
     expect(log.filter((e) => e.action === "DescribeDBInstanceAttribute")).toEqual([]);
     // The wait polls the region's list (one call serves every MongoDB delete in flight), not the instance.
     expect(log.at(-2)).toMatchObject({ action: "DescribeDBInstances", status: 200, params: expect.objectContaining({ RegionId: REGION, DBInstanceType: "replicate", PageSize: "100" }) });
-    // Then where it went: the recycle bin, listed by DescribeDBInstances with DBInstanceStatus=Released.
-    expect(log.at(-1)).toMatchObject({ action: "DescribeDBInstances", status: 200, params: { RegionId: REGION, DBInstanceId: id, DBInstanceStatus: "Released" } });
+    // Then where it went: the recycle bin, the region's list with DBInstanceStatus=Released (shared like the polls).
+    expect(log.at(-1)).toMatchObject({ action: "DescribeDBInstances", status: 200, params: { RegionId: REGION, DBInstanceType: "replicate", DBInstanceStatus: "Released", PageSize: "100", PageNumber: "1" } });
     expect(await releaseCalls()).toEqual(["DeleteDBInstance"]);
     const del = log.find((e) => e.action === "DeleteDBInstance")!;
     expect(del.params).toEqual({ DBInstanceId: id, ClientToken: expect.stringMatching(UUID) });
@@ -223,9 +223,15 @@ describe("mongodb.Instance delete: pay-as-you-go", () => {
   it("waits for a release someone else started (Deleting) without calling DeleteDBInstance", async () => {
     await env.reset();
     const id = await instance();
+    // The clock stands still until the delete has seen the instance Deleting (under load the 10 s release could
+    // otherwise be over before the delete starts).
+    await env.admin.freezeClock(true);
     await ddsCall(env.emu.url, "DeleteDBInstance", { DBInstanceId: id });
     await logAfterSetup();
-    await provider.delete(id, outputsOf(id));
+    const deleting = provider.delete(id, outputsOf(id));
+    await until("the delete's first describe", async () => (await env.admin.requests({ product: "dds" })).length > 0);
+    await env.admin.freezeClock(false);
+    await deleting;
     expect(await releaseCalls()).toEqual([]);
     expect(env.linesFor(id)[0]).toBe(`${id}: already being released (Deleting); waiting until it is gone`);
     await expectInRecycleBin(id);
@@ -365,7 +371,7 @@ describe("mongodb.Instance create", () => {
     const created = log.filter((e) => e.action === "CreateDBInstance");
     expect(created).toHaveLength(1);
     expect(created[0].params).toEqual({
-      RegionId: REGION, EngineVersion: "7.0", DBInstanceClass: "dds.mongo.mid", DBInstanceStorage: "20", VSwitchId: "vsw-default-cn-hangzhou-h", ZoneId: "cn-hangzhou-h",
+      RegionId: REGION, Engine: "MongoDB", EngineVersion: "7.0", DBInstanceClass: "dds.mongo.mid", DBInstanceStorage: "20", VSwitchId: "vsw-default-cn-hangzhou-h", ZoneId: "cn-hangzhou-h",
       DBInstanceDescription: "orders", ChargeType: "PostPaid", AccountPassword: "******", ClientToken: expect.stringMatching(UUID),
     });
     expect(res.outs).toMatchObject({
@@ -478,7 +484,10 @@ describe("mongodb.Instance diff, update and read", () => {
     ["the vSwitch", { vSwitchId: "vsw-bp1other" }, { changes: true, replaces: ["vSwitchId"] }],
     ["the region", { regionId: "cn-shanghai" }, { changes: true, replaces: ["regionId"] }],
   ])("for %s", async (_what, change, expected) => {
-    expect(await provider.diff("dds-bp1abcdefabcdefabcd", olds, { ...news, ...change })).toEqual({ ...expected, deleteBeforeReplace: false });
+    const d = await provider.diff("dds-bp1abcdefabcdefabcd", olds, { ...news, ...change });
+    expect(d).toMatchObject({ ...expected, deleteBeforeReplace: false });
+    expect(d.replaces).toEqual(expected.replaces);
+    for (const k of expected.replaces) expect(d.detailedDiff[k]).toEqual({ kind: "updateReplace", inputDiff: true });
   });
 
   it("turns release protection on in place and resets a removed delete option to its default", async () => {

@@ -39,13 +39,16 @@ describe("the shared poller", () => {
     const ids = await mongoInstances();
     await env.admin.clearRequests();
     await Promise.all(ids.map((id) => mongodb.delete(id, { dbInstanceId: id, regionId: REGION })));
-    for (const id of ids) expect(await env.admin.instance(id)).toBeUndefined();
+    // Released: in the recycle bin, no longer described.
+    for (const id of ids) expect(await env.admin.instance(id)).toMatchObject({ status: "Released" });
     const log = await env.admin.requests({ product: "dds" });
     expect(log.filter((e) => e.action === "DeleteDBInstance")).toHaveLength(N);
     const lists = log.filter((e) => e.action === "DescribeDBInstances");
-    // At least one to start from and one to see them gone; far fewer than one per instance per poll.
-    expect(lists.length).toBeGreaterThanOrEqual(2);
+    // One to start from, one to see them gone, one to find them in the recycle bin: far fewer than one per
+    // instance per poll.
+    expect(lists.length).toBeGreaterThanOrEqual(3);
     expect(lists.length).toBeLessThan(N);
+    expect(lists.filter((e) => e.params.DBInstanceStatus === "Released").length).toBeLessThan(N);
     expect(log.filter((e) => e.action === "DescribeDBInstanceAttribute")).toEqual([]);
     expect(log.length).toBeLessThan(2 * N);
   });

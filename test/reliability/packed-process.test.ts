@@ -137,10 +137,10 @@ async function createStack(prefix: string, shape: Shape): Promise<Resource[]> {
   return made.map((r) => (r as PromiseFulfilledResult<Resource>).value);
 }
 
-/** The stack's instances the emulator still has, in any state (the Redis recycle bin included). */
+/** The stack's instances not released, in any state (the Redis recycle bin included; a released MongoDB replica set in its recycle bin is released). */
 async function leftOf(stack: Resource[]): Promise<string[]> {
   const mine = new Set(stack.flatMap((r) => r.instanceIds));
-  return (await admin.instances()).filter((i) => mine.has(i.id)).map((i) => `${i.id} (${i.status})`);
+  return notReleased((await admin.instances()).filter((i) => mine.has(i.id))).map((i) => `${i.id} (${i.status})`);
 }
 
 /** Reads the request log from where it was last read (the log is never cleared: the secret scan reads it all). */
@@ -247,7 +247,7 @@ async function moment(trigger: Trigger, round: number, cursor: LogCursor, random
       case "after a release call":
         return `${e.product}:${e.action}` === wanted;
       case "in the middle of a batch":
-        return (e.action === "StopInstances" || e.action === "DeleteInstances") && changeCalls([e])[0].ids.length >= 10;
+        return (e.action === "StopInstances" || e.action === "DeleteInstances") && (changeCalls([e])[0]?.ids.length ?? 0) >= 10;
       case "after a purge":
         return e.product === "r-kvstore" && e.action === "DestroyInstance";
     }

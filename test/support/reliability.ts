@@ -97,8 +97,9 @@ export function idsOf(e: RequestLogEntry): string[] {
 }
 
 /** Calls that change something (stop, release, modify, create), with the ids each names. */
+/** The calls that change something: DryRun permission checks change nothing, so they are not listed. */
 export function changeCalls(log: RequestLogEntry[]): { action: string; ids: string[]; status: number }[] {
-  return log.filter((e) => e.action && MUTATING.test(e.action)).map((e) => ({ action: e.action!, ids: idsOf(e), status: e.status }));
+  return log.filter((e) => e.action && MUTATING.test(e.action) && e.params.DryRun !== "true").map((e) => ({ action: e.action!, ids: idsOf(e), status: e.status }));
 }
 
 /** Every way a secret could be written down: as is, URL-encoded (both flavours), form-encoded, JSON-escaped, base64. */

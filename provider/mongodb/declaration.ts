@@ -1,8 +1,11 @@
-// The dynamic-provider methods of mongodb.Instance (an ApsaraDB for MongoDB replica set). instance-provider.ts
-// exports them; that module object is what `dynamic.Resource` serializes, as one `require(...)` line.
-import * as pulumi from "@pulumi/pulumi";
+// mongodb.Instance (a replica set, CreateDBInstance) and mongodb.ShardingInstance (a sharded cluster,
+// CreateShardingDBInstance), declared once: their create parameters (params.ts), which inputs replace, which change
+// in place (description and release protection: ModifyDBInstanceAttribute; tags: TagResources / UntagResources),
+// which the cloud changes in place and this resource only accepts once shown (a spec change never swaps a
+// database for an empty one), create or adopt, read, update, and the one release lifecycle (release.ts).
 import { checkCredentials } from "../core/clients";
-import { guard, InitFailure, Inputs } from "../core/dynamic";
+import { InitFailure, Inputs } from "../core/dynamic";
+import { CreateOutcome, KindDeclaration } from "../core/kind";
 import { ReleaseError } from "../core/failure";
 import { CheckFailure, checkDeleteOptions, DeleteOptions, deleteOptionsFrom } from "../core/options";
 import { progress } from "../core/progress";
@@ -13,8 +16,26 @@ import { waitFor } from "../core/waiter";
 import * as api from "./api";
 import { CallContext, DdsInstanceState, Gone, isGone } from "./api";
 import { releaseMongoInstance } from "./release";
+import { ParamTable, tableFailures, toWire } from "../core/param-table";
+import { ownershipTags } from "../core/ownership";
+import { isEmptyChange, tagChange, tagFailures, userTags } from "../core/tags";
+import { CREATE_DB_INSTANCE, CREATE_SHARDING_DB_INSTANCE } from "./params";
 
-export const KIND = "mongodb.Instance";
+/** What differs between a replica set and a sharded cluster. */
+export interface MongoVariant {
+  kind: "mongodb.Instance" | "mongodb.ShardingInstance";
+  action: "CreateDBInstance" | "CreateShardingDBInstance";
+  table: ParamTable;
+  /** Checks of the parameters only this variant has, for a create. */
+  checkCreate(news: Inputs, push: Push): void;
+  /** Spec keys the cloud changes in place, read back from the instance. */
+  reconcile: Record<string, (s: DdsInstanceState) => unknown>;
+}
+
+/** Checked by their own rules below, with their own messages. */
+const OWN_RULES = ["engineVersion", "dbInstanceClass", "dbInstanceStorage", "storageType", "replicationFactor", "zoneId", "vpcId", "vSwitchId", "chargeType", "period", "releaseProtection", "accountPassword", "dbInstanceDescription"];
+const CLASS = /^[a-z0-9]+(\.[a-z0-9]+)+$/;
+
 const SCHEMA_VERSION = 1;
 /** Terraform's default for MongoDB creation; replica sets take minutes. */
 const CREATE_TIMEOUT_SECONDS = 1800;
@@ -28,8 +49,6 @@ export const REPLICATION_FACTORS = [3, 5, 7];
 const PASSWORD_CHARS = /^[A-Za-z0-9!@#$%^&*()_+\-=]+$/;
 const PASSWORD_CLASSES = [/[A-Z]/, /[a-z]/, /[0-9]/, /[!@#$%^&*()_+\-=]/];
 
-/** Only for a new instance: adopting takes the instance as it is. */
-const CREATE_ONLY_KEYS = ["engineVersion", "dbInstanceClass", "dbInstanceStorage", "storageType", "replicationFactor", "zoneId", "vpcId", "vSwitchId", "chargeType", "period", "accountPassword"];
 /** The cloud cannot move an instance to another region, zone or network, and another id is another instance. */
 const REPLACE_KEYS = ["regionId", "dbInstanceId", "zoneId", "vpcId", "vSwitchId"];
 /**
@@ -47,6 +66,48 @@ const RECONCILE_KEYS: Record<string, (s: DdsInstanceState) => unknown> = {
 };
 /** Changed in place with ModifyDBInstanceAttribute. */
 const ATTRIBUTE_KEYS = ["releaseProtection", "dbInstanceDescription"];
+
+const inRange = (v: unknown, min: number, max: number): boolean => typeof v === "number" && Number.isInteger(v) && v >= min && v <= max;
+
+export const REPLICA_SET: MongoVariant = {
+  kind: "mongodb.Instance",
+  action: "CreateDBInstance",
+  table: CREATE_DB_INSTANCE,
+  reconcile: RECONCILE_KEYS,
+  checkCreate(news, push) {
+    if (!(typeof news.dbInstanceClass === "string" && CLASS.test(news.dbInstanceClass))) push("dbInstanceClass", `dbInstanceClass must be an instance class like "dds.mongo.mid" to create an instance, got ${JSON.stringify(news.dbInstanceClass)}`);
+    const storage = news.dbInstanceStorage;
+    if (!(typeof storage === "number" && Number.isInteger(storage) && storage >= 10)) push("dbInstanceStorage", `dbInstanceStorage must be a whole number of GB, at least 10, to create an instance, got ${JSON.stringify(storage)}`);
+    if (news.replicationFactor !== undefined && !REPLICATION_FACTORS.includes(news.replicationFactor as number)) push("replicationFactor", `replicationFactor must be 3, 5 or 7, got ${JSON.stringify(news.replicationFactor)}`);
+  },
+};
+
+/** Documented ranges: 2-32 mongos, 2-32 shards, 0-5 read-only nodes per shard, one config server. */
+function checkNodes(news: Inputs, key: string, min: number, max: number, push: Push, storage: boolean): void {
+  const list = news[key];
+  if (!Array.isArray(list) || list.length < min || list.length > max) {
+    return push(key, `${key} must list ${min === max ? min : `${min} to ${max}`} node${max > 1 ? "s" : ""} (${key}: [{ class${storage ? ", storage" : ""} }, …]) to create a sharded cluster, got ${Array.isArray(list) ? `${list.length}` : JSON.stringify(list)}`);
+  }
+  list.forEach((node: Record<string, unknown>, i) => {
+    if (!node || typeof node !== "object") return;
+    if (!(typeof node.class === "string" && CLASS.test(node.class))) push(`${key}[${i}].class`, `${key}[${i}].class must be an instance class like "dds.shard.mid", got ${JSON.stringify(node.class)}`);
+    if (storage && !inRange(node.storage, 10, 16000)) push(`${key}[${i}].storage`, `${key}[${i}].storage must be a whole number of GB from 10 to 16000, got ${JSON.stringify(node.storage)}`);
+    if (node.readonlyReplicas !== undefined && !inRange(node.readonlyReplicas, 0, 5)) push(`${key}[${i}].readonlyReplicas`, `${key}[${i}].readonlyReplicas must be a whole number from 0 to 5, got ${JSON.stringify(node.readonlyReplicas)}`);
+  });
+}
+
+export const SHARDED_CLUSTER: MongoVariant = {
+  kind: "mongodb.ShardingInstance",
+  action: "CreateShardingDBInstance",
+  table: CREATE_SHARDING_DB_INSTANCE,
+  // Nodes and shards are added or resized in place (AddNodes / ModifyNodeSpec): never a new, empty cluster.
+  reconcile: { engineVersion: RECONCILE_KEYS.engineVersion, storageType: RECONCILE_KEYS.storageType, chargeType: RECONCILE_KEYS.chargeType, mongos: (s) => s.mongos, replicaSet: (s) => s.replicaSet, configServer: (s) => s.configServer },
+  checkCreate(news, push) {
+    checkNodes(news, "mongos", 2, 32, push, false);
+    checkNodes(news, "replicaSet", 2, 32, push, true);
+    checkNodes(news, "configServer", 1, 1, push, true);
+  },
+};
 const DDS_DELETE_OPTION_KEYS = ["onSubscription", "overrideProtection", "deleteTimeoutSeconds"] as const;
 
 type Push = (property: string, reason: string) => void;
@@ -68,7 +129,7 @@ function checkPassword(v: unknown, push: Push): void {
   }
 }
 
-export function checkInputs(news: Inputs): CheckFailure[] {
+export function checkInputs(news: Inputs, v: MongoVariant = REPLICA_SET): CheckFailure[] {
   const failures: CheckFailure[] = checkDeleteOptions(news, ["fail", "retain"]).map((f) =>
     f.property === "onSubscription" && news.onSubscription === "convert"
       ? { property: "onSubscription", reason: 'onSubscription "convert" is not available for MongoDB: the API cannot switch a subscription instance to pay-as-you-go for release. Use "fail" (default) or "retain".' }
@@ -82,16 +143,15 @@ export function checkInputs(news: Inputs): CheckFailure[] {
   checkId(news.dbInstanceId, push);
 
   if (given("dbInstanceId")) {
-    const extra = CREATE_ONLY_KEYS.filter(given);
+    const extra = Object.keys(v.table).filter((k) => !ATTRIBUTE_KEYS.includes(k)).filter(given);
     if (extra.length) push(extra[0], `give either dbInstanceId (adopt an existing instance) or the creation parameters, not both: remove ${extra.join(", ")}`);
   } else {
     if (!ENGINE_VERSIONS.includes(news.engineVersion as string)) push("engineVersion", `engineVersion must be one of ${ENGINE_VERSIONS.join(", ")} (as a string) to create an instance (or give dbInstanceId to adopt one), got ${JSON.stringify(news.engineVersion)}`);
-    if (!(typeof news.dbInstanceClass === "string" && /^[a-z0-9]+(\.[a-z0-9]+)+$/.test(news.dbInstanceClass))) push("dbInstanceClass", `dbInstanceClass must be an instance class like "dds.mongo.mid" to create an instance, got ${JSON.stringify(news.dbInstanceClass)}`);
-    const storage = news.dbInstanceStorage;
-    if (!(typeof storage === "number" && Number.isInteger(storage) && storage >= 10)) push("dbInstanceStorage", `dbInstanceStorage must be a whole number of GB, at least 10, to create an instance, got ${JSON.stringify(storage)}`);
+    v.checkCreate(news, push);
   }
+  for (const f of tableFailures(v.table, news, "", Object.keys(v.table).filter((k) => !OWN_RULES.includes(k)))) push(f.property, f.reason);
+  for (const f of tagFailures(news.tags)) push(f.property, f.reason);
   if (given("storageType") && !STORAGE_TYPES.includes(news.storageType as string)) push("storageType", `storageType must be one of ${STORAGE_TYPES.join(", ")}, got ${JSON.stringify(news.storageType)}`);
-  if (given("replicationFactor") && !REPLICATION_FACTORS.includes(news.replicationFactor as number)) push("replicationFactor", `replicationFactor must be 3, 5 or 7, got ${JSON.stringify(news.replicationFactor)}`);
   if (given("zoneId")) {
     const z = news.zoneId;
     if (!(typeof z === "string" && REGION_PATTERN.test(z))) push("zoneId", `zoneId must be a zone id like "cn-hangzhou-h", got ${JSON.stringify(z)}`);
@@ -118,11 +178,20 @@ function ddsDeleteOptions(inputs: Inputs): Omit<DeleteOptions, "force"> {
   return { ...rest, onSubscription: rest.onSubscription === "retain" ? "retain" : "fail" };
 }
 
+/** What the describe call reports, under the input names (refresh shows it as drift). */
+function cloudView(s: DdsInstanceState): Inputs {
+  return {
+    zoneId: s.zoneId, vpcId: s.vpcId, vSwitchId: s.vSwitchId, engineVersion: s.engineVersion, dbInstanceClass: s.dbInstanceClass, dbInstanceStorage: s.dbInstanceStorage,
+    storageType: s.storageType, dbInstanceDescription: s.description, resourceGroupId: s.resourceGroupId, storageEngine: s.storageEngine, networkType: s.networkType,
+    dbInstanceType: s.dbInstanceType, tags: userTags(s.tags ?? {}),
+  };
+}
+
 /** Everything delete needs, and never the password. Outputs may not hold `undefined` (Struct.fromJavaScript). */
-export function outputsFor(inputs: Inputs, region: string, s: DdsInstanceState, adopted: boolean): Inputs {
+export function outputsFor(inputs: Inputs, region: string, s: DdsInstanceState, adopted: boolean, cloudWins = false): Inputs {
   const { accountPassword: _secret, force: _force, ...rest } = inputs;
   const outs: Inputs = {
-    ...rest,
+    ...(cloudWins ? { ...rest, ...Object.fromEntries(Object.entries(cloudView(s)).filter(([, x]) => x !== undefined)) } : rest),
     schemaVersion: SCHEMA_VERSION,
     dbInstanceId: s.dbInstanceId,
     regionId: region,
@@ -137,22 +206,16 @@ export function outputsFor(inputs: Inputs, region: string, s: DdsInstanceState, 
   return Object.fromEntries(Object.entries(outs).filter(([, v]) => v !== undefined));
 }
 
-function createQuery(inputs: Inputs): Record<string, unknown> {
+function createQuery(inputs: Inputs, v: MongoVariant): Record<string, unknown> {
   const prePaid = inputs.chargeType === "PrePaid";
+  const tags = Object.entries({ ...(inputs.tags as Record<string, string> | undefined), ...ownershipTags(inputs) }).map(([Key, Value]) => ({ Key, Value }));
   return {
-    EngineVersion: inputs.engineVersion,
-    DBInstanceClass: inputs.dbInstanceClass,
-    DBInstanceStorage: inputs.dbInstanceStorage,
-    StorageType: inputs.storageType,
-    ReplicationFactor: inputs.replicationFactor,
-    ZoneId: inputs.zoneId,
-    VpcId: inputs.vpcId,
-    VSwitchId: inputs.vSwitchId,
-    DBInstanceDescription: inputs.dbInstanceDescription,
+    Engine: "MongoDB",
+    ...toWire(v.table, inputs),
     ChargeType: prePaid ? "PrePaid" : "PostPaid",
     Period: prePaid ? inputs.period : undefined,
     DBInstanceReleaseProtection: inputs.releaseProtection === true ? true : undefined,
-    AccountPassword: inputs.accountPassword,
+    Tag: tags.length ? tags : undefined,
   };
 }
 
@@ -172,14 +235,15 @@ async function applyAttributes(region: string, inputs: Inputs, s: DdsInstanceSta
   return isGone(after) ? s : after;
 }
 
-async function adopt(inputs: Inputs, region: string, c: CallContext): Promise<pulumi.dynamic.CreateResult> {
+export function mongoKind(v: MongoVariant): KindDeclaration {
+async function adopt(inputs: Inputs, region: string, c: CallContext): Promise<CreateOutcome> {
   const id = inputs.dbInstanceId as string;
   const found = await api.describe(region, id, c);
   if (isGone(found)) {
-    throw new ReleaseError(`${KIND}: cannot adopt ${id}: no such instance in region ${region} (${found.gone}). Check dbInstanceId and regionId.`, "InvalidDBInstanceId.NotFound");
+    throw new ReleaseError(`${v.kind}: cannot adopt ${id}: no such instance in region ${region} (${found.gone}). Check dbInstanceId and regionId.`, "InvalidDBInstanceId.NotFound");
   }
   if (found.regionId && found.regionId !== region) {
-    throw new ReleaseError(`${KIND}: cannot adopt ${id}: it is in region ${found.regionId}, not ${region}. Set regionId: "${found.regionId}".`, "InvalidRegionId");
+    throw new ReleaseError(`${v.kind}: cannot adopt ${id}: it is in region ${found.regionId}, not ${region}. Set regionId: "${found.regionId}".`, "InvalidRegionId");
   }
   const s = await applyAttributes(region, inputs, found, c);
   progress(id, `adopted (${s.chargeType}, ${s.status})`);
@@ -192,7 +256,7 @@ async function waitUntilRunning(region: string, id: string, c: CallContext): Pro
   const { state } = await waitFor<DdsInstanceState | Gone>({
     deadline: c.deadline,
     phase: "running",
-    subject: `${KIND} ${id}`,
+    subject: `${v.kind} ${id}`,
     minDelayMs: 5000,
     maxDelayMs: 30000,
     poll: async () => {
@@ -211,17 +275,13 @@ async function waitUntilRunning(region: string, id: string, c: CallContext): Pro
   return state;
 }
 
-export const check = guard(async (_olds: Inputs, news: Inputs): Promise<pulumi.dynamic.CheckResult> => {
-  return { inputs: news, failures: checkInputs(news) };
-});
-
-export const create = guard(async (inputs: Inputs): Promise<pulumi.dynamic.CreateResult> => {
+async function create(inputs: Inputs): Promise<CreateOutcome> {
   await checkCredentials();
   const region = resolveRegion(inputs.regionId as string | undefined);
-  const c: CallContext = { deadline: Deadline.seconds(CREATE_TIMEOUT_SECONDS), resource: KIND };
+  const c: CallContext = { deadline: Deadline.seconds(CREATE_TIMEOUT_SECONDS), resource: v.kind };
   if (typeof inputs.dbInstanceId === "string") return adopt(inputs, region, c);
 
-  const id = await api.createInstance(region, createQuery(inputs), c);
+  const id = await api.createInstance(region, v.action, createQuery(inputs, v), c);
   progress(id, "created (CreateDBInstance); waiting for Running");
   try {
     const s = await waitUntilRunning(region, id, c);
@@ -230,45 +290,41 @@ export const create = guard(async (inputs: Inputs): Promise<pulumi.dynamic.Creat
   } catch (e) {
     // Keep the instance in state so that `pulumi destroy` releases it.
     const known: DdsInstanceState = {
-      dbInstanceId: id, regionId: region, status: "Unknown", chargeType: inputs.chargeType === "PrePaid" ? "PrePaid" : "PostPaid", lockMode: "Unlock", releaseProtection: inputs.releaseProtection === true,
+      dbInstanceId: id, regionId: region, status: "Unknown", chargeType: inputs.chargeType === "PrePaid" ? "PrePaid" : "PostPaid", lockMode: "Unlock", releaseProtection: inputs.releaseProtection === true, tags: {},
     };
-    const message = `${KIND} ${id}: created but did not become Running: ${(e as Error).message}`;
-    throw new InitFailure(message, id, { ...outputsFor(inputs, region, known, false), __provider: inputs.__provider }, [message]);
+    const message = `${v.kind} ${id}: created but did not become Running: ${(e as Error).message}`;
+    throw new InitFailure(message, id, outputsFor(inputs, region, known, false), [message]);
   }
-});
+}
+
+/** The program's value against the instance's: node lists compare only the fields the program sets. */
+function sameSpec(want: unknown, have: unknown): boolean {
+  if (Array.isArray(want)) {
+    return Array.isArray(have) && have.length === want.length && want.every((w: Record<string, unknown>, i) => Object.entries(w ?? {}).every(([k, x]) => x === undefined || JSON.stringify(x) === JSON.stringify((have[i] as Record<string, unknown>)?.[k])));
+  }
+  return JSON.stringify(have) === JSON.stringify(want);
+}
 
 /** `undefined` in the program means "not managed": only values it sets can differ. */
 function changed(olds: Inputs, news: Inputs, keys: string[]): string[] {
   return keys.filter((k) => news[k] !== undefined && JSON.stringify(news[k]) !== JSON.stringify(olds[k] ?? null));
 }
 
-function deleteOptionChanges(olds: Inputs, news: Inputs): string[] {
-  const before = ddsDeleteOptions(olds);
-  const after = ddsDeleteOptions(news);
-  return DDS_DELETE_OPTION_KEYS.filter((k) => before[k] !== after[k]);
-}
 
-export const diff = guard(async (_id: string, olds: Inputs, news: Inputs): Promise<pulumi.dynamic.DiffResult> => {
-  const adopted = olds.adopted === true;
-  const replaces = changed(olds, news, REPLACE_KEYS);
-  const updates = [...changed(olds, news, adopted ? [] : Object.keys(RECONCILE_KEYS)), ...changed(olds, news, ATTRIBUTE_KEYS), ...deleteOptionChanges(olds, news)];
-  return { changes: replaces.length + updates.length > 0, replaces, deleteBeforeReplace: false };
-});
-
-export const update = guard(async (id: string, olds: Inputs, news: Inputs): Promise<pulumi.dynamic.UpdateResult> => {
+async function update(id: string, olds: Inputs, news: Inputs): Promise<Inputs> {
   const region = typeof olds.regionId === "string" ? olds.regionId : resolveRegion(news.regionId as string | undefined);
   const dbId = typeof olds.dbInstanceId === "string" ? olds.dbInstanceId : id;
-  const c: CallContext = { deadline: Deadline.seconds(CREATE_TIMEOUT_SECONDS), resource: KIND };
+  const c: CallContext = { deadline: Deadline.seconds(CREATE_TIMEOUT_SECONDS), resource: v.kind };
   await checkCredentials();
   const found = await api.describe(region, dbId, c);
-  if (isGone(found)) throw new ReleaseError(`${KIND} ${dbId}: not updated: the instance no longer exists (${found.gone}). Run \`pulumi refresh\` to drop it from state.`, "InvalidDBInstanceId.NotFound");
+  if (isGone(found)) throw new ReleaseError(`${v.kind} ${dbId}: not updated: the instance no longer exists (${found.gone}). Run \`pulumi refresh\` to drop it from state.`, "InvalidDBInstanceId.NotFound");
   const adopted = olds.adopted === true;
-  const mismatches = adopted ? [] : changed(olds, news, Object.keys(RECONCILE_KEYS)).filter((k) => JSON.stringify(RECONCILE_KEYS[k](found)) !== JSON.stringify(news[k]));
+  const mismatches = adopted ? [] : changed(olds, news, Object.keys(v.reconcile)).filter((k) => !sameSpec(news[k], v.reconcile[k](found)));
   if (mismatches.length) {
-    const what = mismatches.map((k) => `${k} is ${JSON.stringify(RECONCILE_KEYS[k](found))} on the instance, the program asks for ${JSON.stringify(news[k])}`).join("; ");
+    const what = mismatches.map((k) => `${k} is ${JSON.stringify(v.reconcile[k](found))} on the instance, the program asks for ${JSON.stringify(news[k])}`).join("; ");
     throw new ReleaseError(
-      `${KIND} ${dbId}: not updated: ${what}.\n  What to do: the cloud changes these in place, and this resource does not replace a database for them: make the change in the MongoDB console ` +
-        "(or with ModifyDBInstanceSpec / UpgradeDBInstanceEngineVersion / TransformToPrePaid), wait until the instance is Running, then run `pulumi up` again; " +
+      `${v.kind} ${dbId}: not updated: ${what}.\n  What to do: the cloud changes these in place, and this resource does not replace a database for them: make the change in the MongoDB console ` +
+        "(or with ModifyDBInstanceSpec / ModifyNodeSpec / AddNode / UpgradeDBInstanceEngineVersion / TransformToPrePaid), wait until the instance is Running, then run `pulumi up` again; " +
         "or replace it explicitly with `pulumi up --replace <urn>` (a new, empty instance). Nothing was changed.",
       "UpdateNotSupported",
     );
@@ -276,28 +332,52 @@ export const update = guard(async (id: string, olds: Inputs, news: Inputs): Prom
   let s: DdsInstanceState;
   try {
     s = await applyAttributes(region, news, found, c);
+    const tags = tagChange(userTags(found.tags), news.tags ?? userTags(found.tags));
+    if (news.tags !== undefined && !isEmptyChange(tags)) {
+      await api.untagResources(region, dbId, tags.remove, c);
+      await api.tagResources(region, dbId, tags.set, c);
+    }
   } catch (e) {
-    if (e instanceof GoneFailure) throw new ReleaseError(`${KIND} ${dbId}: not updated: the instance no longer exists (${e.failure.code}). Run \`pulumi refresh\` to drop it from state.`, e.failure.code);
+    if (e instanceof GoneFailure) throw new ReleaseError(`${v.kind} ${dbId}: not updated: the instance no longer exists (${e.failure.code}). Run \`pulumi refresh\` to drop it from state.`, e.failure.code);
     throw e;
   }
   const kept = Object.fromEntries(Object.entries(olds).filter(([k]) => !(DDS_DELETE_OPTION_KEYS as readonly string[]).includes(k)));
-  return { outs: outputsFor({ ...kept, ...news }, region, s, adopted) };
-});
+  return outputsFor({ ...kept, ...news }, region, s, adopted);
+}
 
-export const read = guard(async (id: string, props: Inputs): Promise<pulumi.dynamic.ReadResult> => {
+async function read(id: string, props: Inputs): Promise<Inputs | undefined> {
   const region = typeof props.regionId === "string" ? props.regionId : resolveRegion();
   const dbId = typeof props.dbInstanceId === "string" ? props.dbInstanceId : id;
-  const s = await api.describe(region, dbId, { deadline: Deadline.seconds(120), resource: KIND });
-  if (isGone(s)) return {};
-  return { id, props: outputsFor(props, region, s, props.adopted === true) };
-});
+  const s = await api.describe(region, dbId, { deadline: Deadline.seconds(120), resource: v.kind });
+  if (isGone(s)) return undefined;
+  return outputsFor(props, region, s, props.adopted === true, true);
+}
 
 /** Works from outputs of any version: missing fields fall back to the resource id, the region settings and defaults. */
-export const del = guard(async (id: string, outs: Inputs): Promise<void> => {
+async function del(id: string, outs: Inputs): Promise<void> {
   const dbId = typeof outs.dbInstanceId === "string" && outs.dbInstanceId ? outs.dbInstanceId : id;
-  if (!dbId) throw new ReleaseError(`${KIND}: the stored state has no instance id, so nothing can be released. Check the instance in the MongoDB console.`, "MissingDBInstanceId");
-  if (!/^dds-/.test(dbId)) throw ReleaseError.foreignIds(KIND, [dbId], "a MongoDB (DDS)", "MissingDBInstanceId");
+  if (!dbId) throw new ReleaseError(`${v.kind}: the stored state has no instance id, so nothing can be released. Check the instance in the MongoDB console.`, "MissingDBInstanceId");
+  if (!/^dds-/.test(dbId)) throw ReleaseError.foreignIds(v.kind, [dbId], "a MongoDB (DDS)", "MissingDBInstanceId");
   const region = typeof outs.regionId === "string" && outs.regionId ? outs.regionId : resolveRegion();
   await checkCredentials();
-  await releaseMongoInstance({ resource: KIND, regionId: region, dbInstanceId: dbId, options: { ...deleteOptionsFrom(outs), force: false } });
-});
+  await releaseMongoInstance({ resource: v.kind, regionId: region, dbInstanceId: dbId, options: { ...deleteOptionsFrom(outs), force: false } });
+}
+
+  return {
+    name: v.kind,
+    schemaVersion: SCHEMA_VERSION,
+    adoptKey: "dbInstanceId",
+    check: (news) => checkInputs(news, v),
+    replaceKeys: [...REPLACE_KEYS.filter((k) => k !== "regionId" && k !== "dbInstanceId"), ...Object.keys(v.table).filter((k) => !REPLACE_KEYS.includes(k) && !(k in v.reconcile) && !ATTRIBUTE_KEYS.includes(k) && k !== "accountPassword")],
+    updateKeys: [...Object.keys(v.reconcile), ...ATTRIBUTE_KEYS, "tags"],
+    deleteOptions: ddsDeleteOptions,
+    secretInputs: ["accountPassword"],
+    create,
+    read,
+    update,
+    delete: del,
+  };
+}
+
+export const mongoDeclaration = mongoKind(REPLICA_SET);
+export const shardingDeclaration = mongoKind(SHARDED_CLUSTER);
