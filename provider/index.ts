@@ -4,6 +4,6 @@ export * as mongodb from "./mongodb";
 export * as redis from "./redis";
 export { ReleaseError } from "./core/failure";
 export type { DeleteOptions, OnSubscription } from "./core/options";
-export type { DeleteOptionArgs } from "./core/resource-args";
+export type { DeleteOptionArgs, TimeToLiveArgs } from "./core/resource-args";
 export { OWNERSHIP_TAG_KEYS } from "./core/ownership";
 export { withRelease, releaseOf, type ReleaseArgs, type AlicloudResourceClass } from "./adopt";

@@ -110,7 +110,10 @@ export function mergeTags(current: readonly Tag[], add: readonly Tag[]): Tag[] {
   return out;
 }
 
-/** What a product tells the tag actions about itself. */
+/**
+ * What a product tells the tag actions about itself. An unknown id gets the tag service's
+ * InvalidResourceId.NotFound, not the product's own not-found code.
+ */
 export interface TaggedProduct {
   product: ProductName;
   /** ResourceType values the request may carry (case-sensitive, as documented). */
@@ -119,11 +122,8 @@ export interface TaggedProduct {
   instanceType: string;
   /** ResourceType as ListTagResources answers it. */
   listedType: string;
-  /** The product's own unknown-id error is not used: the tag service answers InvalidResourceId.NotFound. */
   getTags(instance: Instance): Tag[];
   setTags(instance: Instance, tags: Tag[]): void;
-  /** An instance that no longer exists for the API (e.g. released) is not taggable. */
-  visible?(instance: Instance): boolean;
 }
 
 function resourceType(p: Params, spec: TaggedProduct): string {
@@ -143,7 +143,7 @@ function resourceIds(p: Params, required: boolean): string[] {
 function findAll(ctx: ActionContext, spec: TaggedProduct, type: string, regionId: string, ids: string[]): Instance[] {
   return ids.map((id) => {
     const inst = type === spec.instanceType ? ctx.store.get(id) : undefined;
-    if (!inst || inst.product !== spec.product || inst.regionId !== regionId || (spec.visible && !spec.visible(inst))) {
+    if (!inst || inst.product !== spec.product || inst.regionId !== regionId) {
       throw tagError("InvalidResourceId.NotFound");
     }
     return inst;
@@ -209,7 +209,6 @@ export function tagActions(spec: TaggedProduct): Record<string, ActionHandler> {
       : ctx.store.all(spec.product).filter((i) => i.regionId === regionId);
     const rows: { ResourceId: string; ResourceType: string; TagKey: string; TagValue: string }[] = [];
     for (const inst of candidates) {
-      if (spec.visible && !spec.visible(inst)) continue;
       const tags = spec.getTags(inst);
       if (!filter(tags)) continue;
       // Asked by tag, the answer lists the matching tags; asked by id only, every tag of the resource.

@@ -2,18 +2,14 @@
 import { invalid } from "../core/errors";
 import { ActionContext, ActionHandler, errorFrom, newId, regionParam, throwIfBlocked } from "../core/product";
 import { Instance } from "../core/store";
-import { parseTags, tagActions, tagFilter } from "../core/tags";
+import { tagActions, tagFilter } from "../core/tags";
+import { addDdsInstance, checkDescription, parseCommonCreate } from "./create-params";
 import { DDS_ERRORS } from "./errors";
-import { inRecycleBin, lockModeOf, RECYCLED, scheduleCreated, scheduleExpiryLock, startRelease } from "./lifecycle";
+import { inRecycleBin, lockModeOf, RECYCLED, startRelease } from "./lifecycle";
 import { attrsOf, DdsAttrs, renderInstance } from "./render";
-import { networkOf } from "../vpc/placement";
+import { createShardingDBInstance } from "./sharding";
 
-const ENGINE_VERSIONS = ["8.0", "7.0", "6.0", "5.0", "4.4", "4.2", "4.0"] as const;
-const STORAGE_TYPES = ["cloud_essd1", "cloud_essd2", "cloud_essd3", "cloud_auto", "local_ssd"] as const;
-const PERIODS = [1, 2, 3, 4, 5, 6, 7, 8, 9, 12, 24, 36, 60];
 const PAGE_SIZES = [30, 50, 100];
-// Console rule for the root password: 8-32 characters, at least three of the four classes.
-const PASSWORD_SPECIALS = /[!@#$%^&*()_+\-=]/;
 
 const error = (code: string, message?: string) => errorFrom(DDS_ERRORS, code, message);
 
@@ -34,76 +30,32 @@ function findInstance(ctx: ActionContext, id: string): Instance {
 }
 
 
-function checkPassword(password: string | undefined): void {
-  if (password === undefined) return;
-  const classes = [/[A-Z]/, /[a-z]/, /[0-9]/, PASSWORD_SPECIALS].filter((re) => re.test(password)).length;
-  const allowed = /^[A-Za-z0-9!@#$%^&*()_+\-=]+$/.test(password);
-  if (password.length < 8 || password.length > 32 || classes < 3 || !allowed) throw invalid("AccountPassword");
-}
 
-function addMonths(ms: number, months: number): number {
-  const d = new Date(ms);
-  d.setUTCMonth(d.getUTCMonth() + months);
-  return d.getTime();
-}
 
 const createDBInstance: ActionHandler = (ctx) => {
-  const { params, clock, store } = ctx;
-  const regionId = regionParam(params) as string;
+  const { params, clock } = ctx;
+  const common = parseCommonCreate(ctx);
   const dbInstanceClass = params.required("DBInstanceClass");
   params.required("DBInstanceStorage");
   const storage = params.int("DBInstanceStorage", [10, Number.MAX_SAFE_INTEGER]) as number;
-  params.required("EngineVersion");
-  const engineVersion = params.oneOf("EngineVersion", ENGINE_VERSIONS) as string;
-  const chargeType = params.oneOf("ChargeType", ["PostPaid", "PrePaid"] as const, "PostPaid") as "PostPaid" | "PrePaid";
-  let period: number | undefined;
-  if (chargeType === "PrePaid") {
-    params.required("Period");
-    period = params.int("Period") as number;
-    if (!PERIODS.includes(period)) throw invalid("Period");
-  }
   const replicationFactor = params.oneOf("ReplicationFactor", ["3", "5", "7"] as const, "3") as string;
-  const storageType = params.oneOf("StorageType", STORAGE_TYPES, "cloud_essd1") as string;
-  const networkType = params.oneOf("NetworkType", ["VPC", "Classic"] as const, "VPC") as string;
-  const releaseProtection = params.bool("DBInstanceReleaseProtection");
-  // Release protection only applies to pay-as-you-go instances (ModifyDBInstanceAttribute doc).
-  if (releaseProtection && chargeType === "PrePaid") throw error("ChargeTypeViolation");
-  checkPassword(params.string("AccountPassword"));
-  const net = networkOf(ctx, regionId, { vSwitchId: params.string("VSwitchId"), zoneId: params.string("ZoneId"), vpcId: params.string("VpcId") });
-  const tags = parseTags(params);
+  const readonlyReplicas = params.int("ReadonlyReplicas", [0, 5]) ?? 0;
 
   return ctx.tokens.run("dds:CreateDBInstance", params.string("ClientToken"), params.raw, "ClientToken", () => {
     const now = clock.now();
-    const id = newId("dds", regionId);
+    const id = newId("dds", common.regionId);
     const attrs: DdsAttrs = {
-      DBInstanceDescription: params.string("DBInstanceDescription") ?? "",
+      ...common.attrs,
+      DBInstanceType: "replicate",
       DBInstanceClass: dbInstanceClass,
       DBInstanceStorage: storage,
-      EngineVersion: engineVersion,
-      StorageType: storageType,
-      ZoneId: net.zoneId ?? `${regionId}-h`,
-      NetworkType: networkType,
       ReplicationFactor: replicationFactor,
+      ReadonlyReplicas: String(readonlyReplicas),
       LockMode: "Unlock",
-      DBInstanceReleaseProtection: releaseProtection,
       CreationTime: clock.iso(now, "second"),
       OrderId: String(Math.floor(2e14 + Math.random() * 7e14)),
-      Tags: tags,
     };
-    const { vpcId, vSwitchId } = net;
-    if (vpcId !== undefined) attrs.VPCId = vpcId;
-    if (vSwitchId !== undefined) attrs.VSwitchId = vSwitchId;
-    const instance = store.add({
-      id,
-      product: "dds",
-      regionId,
-      status: "Creating",
-      chargeType,
-      expireTime: period === undefined ? undefined : addMonths(now, period),
-      attrs: attrs as unknown as Record<string, unknown>,
-    });
-    scheduleCreated(store, clock, instance);
-    scheduleExpiryLock(store, clock, instance);
+    addDdsInstance(ctx, id, common, attrs, now);
     return { DBInstanceId: id, OrderId: attrs.OrderId };
   });
 };
@@ -129,7 +81,7 @@ const describeDBInstances: ActionHandler = (ctx) => {
   const pageSize = params.int("PageSize") ?? 30;
   if (!PAGE_SIZES.includes(pageSize)) throw invalid("PageSize");
   const pageNumber = params.int("PageNumber", [1, Number.MAX_SAFE_INTEGER]) ?? 1;
-  // Only replica sets are emulated, so asking for sharded clusters lists nothing.
+  // Without DBInstanceType the API lists replica sets.
   const type = params.oneOf("DBInstanceType", ["replicate", "sharding"] as const, "replicate");
   const expired = expiredFilter(params.string("Expired"));
   const tagsMatch = tagFilter(params);
@@ -145,8 +97,9 @@ const describeDBInstances: ActionHandler = (ctx) => {
   ];
   // The recycle bin is listed only when asked for (DBInstanceStatus=Released), as the console lists it apart.
   const recycled = params.string("DBInstanceStatus") === RECYCLED;
-  const matching = type === "sharding" ? [] : store.all("dds").filter((i) =>
+  const matching = store.all("dds").filter((i) =>
     i.regionId === regionId &&
+    (attrsOf(i).DBInstanceType ?? "replicate") === type &&
     inRecycleBin(i) === recycled &&
     (!expired || expired(i, now)) &&
     tagsMatch(attrsOf(i).Tags ?? []) &&
@@ -163,7 +116,7 @@ const describeDBInstances: ActionHandler = (ctx) => {
 const modifyDBInstanceAttribute: ActionHandler = (ctx) => {
   const instance = findInstance(ctx, instanceId(ctx, "DBInstanceId"));
   const protection = ctx.params.has("DBInstanceReleaseProtection") ? ctx.params.bool("DBInstanceReleaseProtection") : undefined;
-  const description = ctx.params.string("DBInstanceDescription");
+  const description = checkDescription(ctx.params);
   if (instance.status === "Deleting") throw error("OperationDenied.DBInstanceStatus");
   if (protection === true && instance.chargeType === "PrePaid") throw error("ChargeTypeViolation");
   const attrs = attrsOf(instance);
@@ -209,8 +162,35 @@ const tagged = tagActions({
   },
 });
 
+/** ModifyDBInstanceDescription: the instance's description, or with NodeId a cluster node's. */
+const modifyDBInstanceDescription: ActionHandler = (ctx) => {
+  const instance = findInstance(ctx, instanceId(ctx, "DBInstanceId"));
+  ctx.params.required("DBInstanceDescription");
+  const description = checkDescription(ctx.params) as string;
+  const nodeId = ctx.params.string("NodeId");
+  if (instance.status === "Deleting") throw error("OperationDenied.DBInstanceStatus");
+  const a = attrsOf(instance);
+  if (nodeId === undefined) {
+    a.DBInstanceDescription = description;
+    return {};
+  }
+  const node = [...(a.Mongos ?? []), ...(a.Shards ?? []), ...(a.ConfigServers ?? [])].find((n) => n.NodeId === nodeId);
+  if (!node) throw invalid("NodeId");
+  node.NodeDescription = description;
+  return {};
+};
+
+/** DescribeSecurityIps: the whitelist given at creation, in the default group. */
+const describeSecurityIps: ActionHandler = (ctx) => {
+  const a = attrsOf(findInstance(ctx, instanceId(ctx, "DBInstanceId")));
+  return { SecurityIps: a.SecurityIPList, SecurityIpGroups: { SecurityIpGroup: [{ SecurityIpGroupName: "default", SecurityIpGroupAttribute: "", SecurityIpList: a.SecurityIPList }] } };
+};
+
 export const DDS_ACTIONS: Record<string, ActionHandler> = {
   ...tagged,
+  CreateShardingDBInstance: createShardingDBInstance,
+  ModifyDBInstanceDescription: modifyDBInstanceDescription,
+  DescribeSecurityIps: describeSecurityIps,
   CreateDBInstance: createDBInstance,
   DescribeDBInstanceAttribute: describeDBInstanceAttribute,
   DescribeDBInstances: describeDBInstances,

@@ -67,11 +67,15 @@ export function startRelease(store: Store, clock: Clock, instance: Instance, dur
 /** Standalone instance classes: mdb.single.* (4.2 and later), dds.sn*.* and the historical dds.n2.small.1. */
 export const isStandalone = (instance: Instance): boolean => /^(mdb\.single\.|dds\.s?n\d)/.test(String(instance.attrs.DBInstanceClass));
 
+/** A sharded cluster on local disks (StorageType local_ssd). */
+const isLocalDiskCluster = (instance: Instance): boolean => instance.attrs.DBInstanceType === "sharding" && instance.attrs.StorageType === "local_ssd";
+
 /**
- * A released (DeleteDBInstance) pay-as-you-go replica set stays in the recycle bin for 7 days; a standalone
- * instance does not (the docs: it cannot be restored from the bin). TDE and sharded clusters are not emulated.
+ * A released (DeleteDBInstance) pay-as-you-go replica set or sharded cluster stays in the recycle bin for 7 days;
+ * a standalone instance and a local-disk sharded cluster do not (the docs: they cannot be restored from the bin).
+ * TDE is not emulated.
  */
-export const keptInRecycleBin = (instance: Instance): boolean => instance.chargeType === "PostPaid" && !isStandalone(instance);
+export const keptInRecycleBin = (instance: Instance): boolean => instance.chargeType === "PostPaid" && !isStandalone(instance) && !isLocalDiskCluster(instance);
 
 /** In the recycle bin: released, not described by DescribeDBInstanceAttribute any more, listed on request. */
 export const inRecycleBin = (instance: Instance): boolean => instance.status === RECYCLED;

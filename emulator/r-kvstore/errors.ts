@@ -1,8 +1,13 @@
 // R-KVStore error codes with the status and message the product answers with (alicloud-apis.md §3.3, §4.6).
 // The API pages only link to the error centre, so the codes for a subscription instance and for release
 // protection are our best reading of the docs (UNCERTAIN, see the README).
-import { commonEntry } from "../core/errors";
+import { commonError } from "../core/errors";
 import { ErrorTable } from "../core/product";
+
+const common = (code: string): [number, string] => {
+  const e = commonError(code);
+  return [e.status, e.message];
+};
 
 export const KV_ERRORS: ErrorTable = {
   "InvalidInstanceId.NotFound": [404, "The specified instance is not found."],
@@ -13,9 +18,11 @@ export const KV_ERRORS: ErrorTable = {
   // The R-KVStore error list gives api flow control as 403, unlike the gateway's 400.
   "Throttling.Api": [403, "Request was denied due to api flow control."],
   DryRunOperation: [400, "Request validation has been passed with DryRun flag set."],
-  IdempotentParameterMismatch: commonEntry("IdempotentParameterMismatch"),
-  InvalidParameter: commonEntry("InvalidParameter"),
-  MissingParameter: commonEntry("MissingParameter"),
-  InternalError: commonEntry("InternalError"),
-  ServiceUnavailable: commonEntry("ServiceUnavailable"),
+  // CreateInstance's error table (the capital S is the documentation's).
+  "InvalidPassword.Malformed": [400, 'The Specified parameter "Password" is not valid.'],
+  IdempotentParameterMismatch: common("IdempotentParameterMismatch"),
+  InvalidParameter: common("InvalidParameter"),
+  MissingParameter: common("MissingParameter"),
+  InternalError: common("InternalError"),
+  ServiceUnavailable: common("ServiceUnavailable"),
 };

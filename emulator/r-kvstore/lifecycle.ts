@@ -17,7 +17,13 @@ export const KV_DURATIONS: DurationTable = {
 /** The fields the Describe calls return, as stored in `Instance.attrs` (never a password). */
 export interface KvAttrs {
   InstanceName: string;
-  InstanceType: "Redis" | "Memcache";
+  /** DescribeInstances' category: Redis, Memcache, or Tair for CreateTairInstance's instances. */
+  InstanceType: "Redis" | "Memcache" | "Tair";
+  /** CreateTairInstance's InstanceType (tair_rdb / tair_scm / tair_essd); no describe field carries it. */
+  TairSeries?: string;
+  Storage?: number;
+  StorageType?: string;
+  ShardType?: string;
   EngineVersion: string;
   InstanceClass: string;
   Capacity: number;
@@ -26,7 +32,7 @@ export interface KvAttrs {
   QPS: number;
   Config: string;
   NodeType: string;
-  ArchitectureType: "standard" | "cluster";
+  ArchitectureType: "standard" | "cluster" | "rwsplit";
   EditionType: "Community" | "Enterprise";
   ShardCount?: number;
   Port: number;
@@ -35,6 +41,12 @@ export interface KvAttrs {
   UserName: string;
   NetworkType: string;
   ZoneId: string;
+  SecondaryZoneId: string;
+  ResourceGroupId: string;
+  ReadOnlyCount?: number;
+  ReplicaCount?: number;
+  SlaveReadOnlyCount?: number;
+  SlaveReplicaCount?: number;
   VpcId: string;
   VSwitchId: string;
   GlobalInstanceId: string;

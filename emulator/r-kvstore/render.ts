@@ -35,6 +35,12 @@ function common(inst: Instance, clock: Clock): Record<string, unknown> {
     VpcId: a.VpcId,
     VSwitchId: a.VSwitchId,
     ZoneId: a.ZoneId,
+    SecondaryZoneId: a.SecondaryZoneId || undefined,
+    ResourceGroupId: a.ResourceGroupId ?? "",
+    ReadOnlyCount: a.ReadOnlyCount,
+    ReplicaCount: a.ReplicaCount,
+    SlaveReadOnlyCount: a.SlaveReadOnlyCount,
+    SlaveReplicaCount: a.SlaveReplicaCount,
     RegionId: inst.regionId,
     Tags: { Tag: a.Tags.map((t) => ({ ...t })) },
   };
@@ -44,6 +50,9 @@ export function renderAttribute(inst: Instance, clock: Clock): Record<string, un
   return {
     ...common(inst, clock),
     InstanceReleaseProtection: kvAttrs(inst).InstanceReleaseProtection,
+    // Disk-based Tair only (SDK models type Storage as a string here).
+    Storage: kvAttrs(inst).Storage === undefined ? undefined : String(kvAttrs(inst).Storage),
+    StorageType: kvAttrs(inst).StorageType,
     IsOrderCompleted: true,
     // A string here, a boolean in DescribeInstances (NPM-KV models).
     HasRenewChangeOrder: "false",

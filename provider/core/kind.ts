@@ -8,6 +8,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { configure, definedOnly, dropUnknownFailures, guard, InitFailure, Inputs, isUnknown } from "./dynamic";
 import type { CheckFailure } from "./options";
 import { resolveRegion } from "./settings";
+import { resolveExpiresAt, TimeToLiveSupport, TTL_ENDS, TTL_KEYS, ttlChanges, ttlFailures } from "./time-to-live";
 
 export interface CreateOutcome {
   id: string;
@@ -39,6 +40,8 @@ export interface KindDeclaration {
   /** `changed` lists the update keys (and delete options) that differ. */
   update(id: string, olds: Inputs, news: Inputs, changed: readonly string[]): Promise<Inputs>;
   delete(id: string, outs: Inputs): Promise<void>;
+  /** expiresAt / timeToLive: ECS hands it to the cloud, the databases carry it as a tag (create sets both from `timeToLiveEnds`). */
+  timeToLive: TimeToLiveSupport;
 }
 
 /** Pulumi's property diff kinds (pulumirpc.PropertyDiff.Kind), lower camel case as the Node SDK spells them. */
@@ -76,6 +79,8 @@ export function diffKind(decl: KindDeclaration, olds: Inputs, news: Inputs): Kin
   if (!same(adopted ? olds[decl.adoptKey] : undefined, news[decl.adoptKey])) replaces.push(decl.adoptKey);
 
   const updates = [...changedSet(decl.updateKeys), ...changedDefaults(decl.updateKeys)].filter((k) => !replaces.includes(k));
+  // The time-to-live changes in place; removing it cancels it.
+  for (const k of ttlChanges(olds, news)) if (!updates.includes(k)) updates.push(k);
   // Removing a delete option from the program restores its default: that is a change too.
   const before = decl.deleteOptions(olds);
   const after = decl.deleteOptions(news);
@@ -104,15 +109,30 @@ export interface ProviderModule {
   delete(id: string, outs: Inputs): Promise<void>;
 }
 
+/** The time-to-live's own rules, then the product's, on the end it resolves to now. */
+function checkTimeToLive(decl: KindDeclaration, news: Inputs): CheckFailure[] {
+  const failures = ttlFailures(news);
+  if (failures.length > 0) return failures;
+  const ends = resolveExpiresAt(news);
+  return ends === undefined || !decl.timeToLive.check ? [] : decl.timeToLive.check(news, ends);
+}
+
+/** The time-to-live inputs, shared by every resource's Args. */
+export const TIME_TO_LIVE_KEYS = TTL_KEYS;
+
 export function providerModule(decl: KindDeclaration): ProviderModule {
   return {
     configure,
-    check: guard(async (_olds: Inputs, news: Inputs) => ({ inputs: news, failures: dropUnknownFailures(news, decl.check(news)) })),
+    check: guard(async (_olds: Inputs, news: Inputs) => ({ inputs: news, failures: dropUnknownFailures(news, [...decl.check(news), ...checkTimeToLive(decl, news)]) })),
     diff: guard(async (_id: string, olds: Inputs, news: Inputs) => diffKind(decl, olds, news)),
     create: guard(async (inputs: Inputs) => {
       try {
-        const made = await decl.create(inputs);
-        return { id: made.id, outs: finishOutputs(decl, made.outs) };
+        const ends = resolveExpiresAt(inputs);
+        const adopting = inputs[decl.adoptKey] !== undefined;
+        const made = await decl.create(ends && !adopting ? { ...inputs, [TTL_ENDS]: ends } : inputs);
+        // A new instance gets its time-to-live with the create call; an adopted one, in place.
+        if (ends && adopting) await decl.timeToLive.apply(made.id, made.outs, ends);
+        return { id: made.id, outs: finishOutputs(decl, { ...made.outs, [TTL_ENDS]: ends }) };
       } catch (e) {
         // Created, then failed: the outputs (with the provider) keep the instance in state for a later destroy.
         if (e instanceof InitFailure) throw new InitFailure(e.message, e.id, { ...finishOutputs(decl, e.properties), __provider: inputs.__provider }, e.reasons);
@@ -125,7 +145,13 @@ export function providerModule(decl: KindDeclaration): ProviderModule {
     }),
     update: guard(async (id: string, olds: Inputs, news: Inputs) => {
       const d = diffKind(decl, olds, news);
-      return { outs: finishOutputs(decl, await decl.update(id, olds, news, Object.keys(d.detailedDiff).filter((k) => !d.replaces.includes(k)))) };
+      const outs = await decl.update(id, olds, news, Object.keys(d.detailedDiff).filter((k) => !d.replaces.includes(k)));
+      let ends = olds[TTL_ENDS] as string | undefined;
+      if (ttlChanges(olds, news).length > 0) {
+        ends = resolveExpiresAt(news);
+        await decl.timeToLive.apply(id, { ...olds, ...outs }, ends);
+      }
+      return { outs: finishOutputs(decl, { ...outs, [TTL_ENDS]: ends }) };
     }),
     delete: guard((id: string, outs: Inputs) => decl.delete(id, outs)),
   };

@@ -9,7 +9,7 @@ export const OWNERSHIP_TAG_KEYS = {
   name: "pulumi:name",
 } as const;
 
-import { EXPIRES_AT_TAG_KEY } from "./time-to-live";
+import { EXPIRES_AT_TAG_KEY, expiryTag } from "./time-to-live";
 
 export { EXPIRES_AT_TAG_KEY };
 
@@ -27,11 +27,14 @@ export function isOwnershipTagKey(key: string): boolean {
   return (Object.values(OWNERSHIP_TAG_KEYS) as string[]).includes(key) || key === EXPIRES_AT_TAG_KEY;
 }
 
-/** The tags to add on create, from the hidden input; none when it is absent (e.g. a provider called directly). */
+/**
+ * The tags to add on create, from the hidden input (none when it is absent, e.g. a provider called directly), and
+ * the time-to-live's expiry tag when the resource has one.
+ */
 export function ownershipTags(inputs: Record<string, unknown>): Record<string, string> {
   const o = inputs[OWNERSHIP_INPUT] as Partial<Ownership> | undefined;
-  if (!o || typeof o !== "object") return {};
-  const tags: Record<string, string> = {};
+  if (!o || typeof o !== "object") return expiryTag(inputs);
+  const tags: Record<string, string> = expiryTag(inputs);
   for (const k of ["project", "stack", "name"] as const) if (typeof o[k] === "string" && o[k]) tags[OWNERSHIP_TAG_KEYS[k]] = o[k] as string;
   return tags;
 }

@@ -7,6 +7,17 @@ import type { CheckFailure } from "./options";
 
 export const TTL_KEYS = ["expiresAt", "timeToLive"] as const;
 
+/** The output holding the resolved end of the time-to-live (ISO to the second). */
+export const TTL_ENDS = "timeToLiveEnds";
+
+/** What a kind does with its time-to-live: product rules for check, and how a changed one is applied in place. */
+export interface TimeToLiveSupport {
+  /** Failures of the product's own rules, given the resolved end. */
+  check?(news: Record<string, unknown>, ends: string): CheckFailure[];
+  /** Set the new end on the instance(s), or cancel it (undefined). */
+  apply(id: string, outs: Record<string, unknown>, ends: string | undefined): Promise<void>;
+}
+
 /** The tag MongoDB and Redis instances carry (ECS too has its AutoReleaseTime). */
 export const EXPIRES_AT_TAG_KEY = "pulumi:expires-at";
 
@@ -46,7 +57,12 @@ export function resolveExpiresAt(inputs: Record<string, unknown>, now = Date.now
   return ms === undefined ? undefined : isoSecond(now + ms);
 }
 
-/** Whether an update must apply the time-to-live again: either input changed. */
-export function ttlChanged(olds: Record<string, unknown>, news: Record<string, unknown>): boolean {
-  return TTL_KEYS.some((k) => news[k] !== undefined && JSON.stringify(olds[k]) !== JSON.stringify(news[k]));
+/** The time-to-live inputs that differ: set, changed or removed (removing it cancels it). */
+export function ttlChanges(olds: Record<string, unknown>, news: Record<string, unknown>): string[] {
+  return TTL_KEYS.filter((k) => JSON.stringify(olds[k] ?? null) !== JSON.stringify(news[k] ?? null));
+}
+
+/** The tag MongoDB and Redis (and ECS, for sweep and status) carry from create on. */
+export function expiryTag(inputs: Record<string, unknown>): Record<string, string> {
+  return typeof inputs[TTL_ENDS] === "string" ? { [EXPIRES_AT_TAG_KEY]: inputs[TTL_ENDS] as string } : {};
 }

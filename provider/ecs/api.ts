@@ -287,6 +287,14 @@ export async function modifyAttributes(region: string, id: string, change: Attri
   });
 }
 
+/** The cloud releases the instance itself at `at` (ISO, UTC); undefined cancels the auto-release. */
+export async function modifyAutoReleaseTime(region: string, id: string, at: string | undefined, deadline: Deadline, resource: string): Promise<void> {
+  const req = new EcsModels.ModifyInstanceAutoReleaseTimeRequest({ regionId: region, instanceId: id, autoReleaseTime: at });
+  await withRetry((rt) => callApi("ecs", region, "ModifyInstanceAutoReleaseTime", req, new EcsModels.ModifyInstanceAutoReleaseTimeResponse({}), rt), {
+    deadline, catalog: ECS_CATALOG, context: { resource, ids: [id], action: "ModifyInstanceAutoReleaseTime" },
+  });
+}
+
 /** TagResources / UntagResources take up to 50 instances per call. */
 const TAG_BATCH = 50;
 

@@ -12,6 +12,7 @@ import { progress } from "../core/progress";
 import { passwordFailure } from "../core/secrets";
 import { REGION_PATTERN, resolveRegion } from "../core/settings";
 import { isEmptyChange, tagChange, tagFailures, userTags } from "../core/tags";
+import { parseDuration, TTL_ENDS } from "../core/time-to-live";
 import { Deadline, formatDuration } from "../core/timing";
 import { waitFor } from "../core/waiter";
 import * as api from "./api";
@@ -199,6 +200,8 @@ async function launch(kind: Kind, region: string, inputs: Inputs, amount: number
   if (params.instanceChargeType === undefined) params.instanceChargeType = "PostPaid";
   if (params.instanceChargeType === "PrePaid" && params.periodUnit === undefined) params.periodUnit = "Month";
   if (params.instanceChargeType !== "PrePaid") delete params.period;
+  // The time-to-live: the cloud releases the instance itself then (RunInstances AutoReleaseTime).
+  if (typeof inputs[TTL_ENDS] === "string") params.autoReleaseTime = inputs[TTL_ENDS];
   if (params.deletionProtection !== true) delete params.deletionProtection;
   const tags = { ...(inputs.tags as Record<string, string> | undefined), ...ownershipTags(inputs) };
   const secrets = typeof inputs.password === "string" ? [inputs.password] : [];
@@ -222,6 +225,17 @@ async function applyChanges(kind: Kind, region: string, ids: string[], olds: Inp
       await api.tagInstances(region, ids, c.set, deadline, kind);
     }
   }
+}
+
+/** AutoReleaseTime is for pay-as-you-go only and must be at least 30 minutes ahead (RunInstances, ModifyInstanceAutoReleaseTime). */
+function timeToLiveFailures(news: Inputs): CheckFailure[] {
+  if (news.instanceChargeType === "PrePaid") {
+    return [{ property: "timeToLive", reason: "a time-to-live needs a pay-as-you-go (PostPaid) instance: ECS refuses an auto-release time for subscriptions" }];
+  }
+  if (news.autoReleaseTime !== undefined) return [{ property: "autoReleaseTime", reason: "give autoReleaseTime or expiresAt/timeToLive, not both" }];
+  const ms = typeof news.timeToLive === "string" ? parseDuration(news.timeToLive) : undefined;
+  if (ms !== undefined && ms < 30 * 60_000) return [{ property: "timeToLive", reason: `ECS releases an instance automatically at least 30 minutes ahead: timeToLive must be at least "30m", got ${JSON.stringify(news.timeToLive)}` }];
+  return [];
 }
 
 export function ecsDeclaration(kind: Kind): KindDeclaration {
@@ -302,6 +316,16 @@ export function ecsDeclaration(kind: Kind): KindDeclaration {
       const states = await api.describe(region, ids, deadline, kind);
       const list = ids.map((i) => states.get(i) ?? { instanceId: i, regionId: region, status: "Released", chargeType: "PostPaid", deletionProtection: false, lockReasons: [] });
       return outputsFor(kind, { ...olds, ...news }, region, list, olds.adopted === true);
+    },
+
+    timeToLive: {
+      check: (news) => timeToLiveFailures(news),
+      async apply(id, outs, ends) {
+        const region = (outs.regionId as string) ?? resolveRegion();
+        await checkCredentials();
+        const deadline = Deadline.seconds(CREATE_TIMEOUT_SECONDS);
+        for (const i of idsFromOutputs(id, outs)) await api.modifyAutoReleaseTime(region, i, ends, deadline, kind);
+      },
     },
 
     async delete(id, outs) {

@@ -57,6 +57,7 @@ export interface InstanceSetArgs extends LaunchArgs {
 }
 
 const OUTPUTS = {
+  timeToLiveEnds: undefined,
   regionId: undefined, instanceChargeType: undefined, status: undefined, expiredTime: undefined, deletionProtection: undefined, adopted: undefined, schemaVersion: undefined,
   tags: undefined, zoneId: undefined, instanceName: undefined, hostName: undefined, securityGroupIds: undefined, vSwitchId: undefined,
 };

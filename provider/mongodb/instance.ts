@@ -41,6 +41,7 @@ export interface ShardingInstanceArgs extends Omit<CreateShardingDBInstanceParam
 }
 
 const OUTPUTS = {
+  timeToLiveEnds: undefined,
   dbInstanceId: undefined, regionId: undefined, chargeType: undefined, expireTime: undefined, lockMode: undefined, status: undefined,
   releaseProtection: undefined, onSubscription: undefined, overrideProtection: undefined, deleteTimeoutSeconds: undefined, adopted: undefined, schemaVersion: undefined,
   tags: undefined,

@@ -14,7 +14,7 @@ import { waitFor } from "../core/waiter";
 import * as api from "./api";
 import { KvState } from "./api";
 import { checkInputs, DEFAULT_CREATE_TIMEOUT_SECONDS, outputsFor, redisDeleteOptionsFrom, REDIS, RedisVariant, replaceInputs, SCHEMA_VERSION, TAIR, UPDATE_INPUTS } from "./inputs";
-import { ownershipTags } from "../core/ownership";
+import { EXPIRES_AT_TAG_KEY, ownershipTags } from "../core/ownership";
 import { isEmptyChange, TagChange, tagChange, userTags } from "../core/tags";
 import { SECRET_INPUTS } from "./secrets";
 import { releaseRedisInstance } from "./release";
@@ -27,6 +27,7 @@ async function applyTags(region: string, id: string, c: TagChange, deadline: Dea
 }
 
 export function redisKind(v: RedisVariant): KindDeclaration {
+let replaceKeys: string[] | undefined;
 async function adopt(region: string, inputs: Inputs, deadline: Deadline): Promise<CreateOutcome> {
   const id = inputs.instanceId as string;
   const s = await api.describe(region, id, deadline, v.kind);
@@ -97,7 +98,10 @@ async function createNew(region: string, inputs: Inputs): Promise<CreateOutcome>
   schemaVersion: SCHEMA_VERSION,
   adoptKey: "instanceId",
   check: (news) => checkInputs(news, v),
-  replaceKeys: replaceInputs(v),
+  // Read from the SDK's request model: computed on first use, so loading the module loads no SDK.
+  get replaceKeys() {
+    return (replaceKeys ??= replaceInputs(v));
+  },
   defaults: { chargeType: "PostPaid", releaseProtection: false },
   updateKeys: UPDATE_INPUTS,
   deleteOptions: (o) => {
@@ -126,6 +130,16 @@ async function createNew(region: string, inputs: Inputs): Promise<CreateOutcome>
     const s = await api.describe(region, instanceId, deadline, v.kind);
     if (!s) throw new ReleaseError(`${v.kind} ${instanceId}: the instance no longer exists; run \`pulumi refresh\` to drop it from state.`, "InvalidInstanceId.NotFound");
     return outputsFor(news, region, s, olds.adopted === true);
+  },
+
+  // No auto-release in the R-KVStore API: the expiry is the pulumi:expires-at tag, which `alicloud-release sweep --expired` acts on.
+  timeToLive: {
+    async apply(id, outs, ends) {
+      const region = typeof outs.regionId === "string" ? outs.regionId : resolveRegion();
+      const instanceId = typeof outs.instanceId === "string" ? outs.instanceId : id;
+      await checkCredentials();
+      await applyTags(region, instanceId, ends ? { set: { [EXPIRES_AT_TAG_KEY]: ends }, remove: [] } : { set: {}, remove: [EXPIRES_AT_TAG_KEY] }, Deadline.seconds(READ_TIMEOUT_SECONDS), v.kind);
+    },
   },
 
   async read(id, props) {

@@ -58,6 +58,7 @@ interface LegacyArgs {
 }
 
 const OUTPUTS = {
+  timeToLiveEnds: undefined,
   schemaVersion: undefined, chargeType: undefined, endTime: undefined, instanceStatus: undefined, instanceReleaseProtection: undefined,
   globalInstanceId: undefined, connectionDomain: undefined, port: undefined, adopted: undefined, tags: undefined,
 };

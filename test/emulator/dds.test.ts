@@ -80,6 +80,7 @@ describe.each(["acs3", "v1"] as const)("DDS with %s signatures", (signature: Sig
         StorageType: "cloud_essd2", ChargeType: "PostPaid", CreationTime: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/),
         LockMode: "Unlock", DBInstanceReleaseProtection: false, DBInstanceOrderStatus: "all_completed",
         ZoneId: "cn-hangzhou-i", RegionId: REGION, VPCId: "vpc-default-cn-hangzhou", VSwitchId: "vsw-default-cn-hangzhou-i", NetworkType: "VPC", ReplicationFactor: "5", Tags: { Tag: [] },
+        StorageEngine: "WiredTiger", ProtocolType: "mongodb", ResourceGroupId: "", Encrypted: false, ReadonlyReplicas: "0",
       });
       expect(Math.abs(Date.parse(a.CreationTime as string) - Date.parse(now))).toBeLessThan(5000);
 
