@@ -4,13 +4,20 @@ import type { RequestLogEntry } from "./core/server";
 
 export interface AdminInstance {
   id: string;
-  product: "ecs" | "dds" | "r-kvstore";
+  product: "ecs" | "dds" | "r-kvstore" | "vpc";
   regionId: string;
   status: string;
   chargeType: "PostPaid" | "PrePaid";
   expireTime?: string;
   pending: { transition: string; at: string }[];
   [attr: string]: unknown;
+}
+
+/** `GET /_emulator/network`: VPCs, vSwitches and security groups, with the instances that use each. */
+export interface AdminNetwork {
+  vpcs: { id: string; regionId: string; status: string; isDefault: boolean; cidrBlock: string; name: string; goneAt?: string }[];
+  vSwitches: { id: string; regionId: string; vpcId: string; zoneId: string; status: string; isDefault: boolean; cidrBlock: string; name: string; usedBy: string[]; goneAt?: string }[];
+  securityGroups: { id: string; regionId: string; vpcId: string; isDefault: boolean; name: string; usedBy: string[] }[];
 }
 
 export class EmulatorAdmin {
@@ -39,6 +46,10 @@ export class EmulatorAdmin {
   }
   async instance(id: string): Promise<AdminInstance | undefined> {
     return (await this.instances()).find((i) => i.id === id);
+  }
+  /** The network; `includeDefault: false` leaves out the default network, so what a stack left behind shows. */
+  network(options: { includeDefault?: boolean } = {}): Promise<AdminNetwork> {
+    return this.call("GET", `/_emulator/network${options.includeDefault === false ? "?default=false" : ""}`);
   }
   async requests(filter: { product?: string; action?: string; since?: number } = {}): Promise<RequestLogEntry[]> {
     const q = new URLSearchParams(Object.entries(filter).filter(([, v]) => v !== undefined).map(([k, v]): [string, string] => [k, String(v)]));

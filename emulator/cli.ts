@@ -1,19 +1,22 @@
-// `npx alicloud-emulator [--port N] [--time-scale X] [--credentials ID:SECRET ... [--policy FILE]] [--duration NAME=SECONDS ...] [--seed N]`
+// `npx alicloud-emulator [--port N] [--time-scale X] [--credentials ID:SECRET ... [--policy FILE]] [--duration NAME=SECONDS ...] [--seed N] [--no-default-network]`
 import { readFileSync } from "node:fs";
 import { parsePolicy } from "./core/ram";
 import { Credential } from "./core/signature";
 import { defaultDurations, startEmulator } from "./index";
 
 const USAGE = `usage: alicloud-emulator [--port N] [--time-scale X] [--credentials ID:SECRET[:STS_TOKEN] ... [--policy FILE]]
-                         [--duration NAME=SECONDS ...] [--seed N]
+                         [--duration NAME=SECONDS ...] [--seed N] [--no-default-network]
 
-Serves the Alibaba Cloud ECS (2014-05-26), MongoDB/DDS (2015-12-01) and Redis/R-KVStore (2015-01-01)
-APIs on 127.0.0.1. Default credentials: emulator / emulator-secret. Admin API under /_emulator/.
+Serves the Alibaba Cloud ECS (2014-05-26), MongoDB/DDS (2015-12-01), Redis/R-KVStore (2015-01-01) and
+VPC (2016-04-28) APIs on 127.0.0.1. Default credentials: emulator / emulator-secret. Admin API under /_emulator/.
 --policy FILE attaches a RAM policy document (JSON) to the key pair listed just before it; keys without one
-have full access.`;
+have full access.
+Every region starts with vpc-default-<region>, vsw-default-<zone> per zone and sg-default-<region>;
+--no-default-network starts with no network at all.`;
 
-export function parseArgs(argv: string[]): { port: number; timeScale: number; credentials: Credential[]; durations: Record<string, number>; seed: number } {
+export function parseArgs(argv: string[]): { port: number; timeScale: number; credentials: Credential[]; durations: Record<string, number>; seed: number; defaultNetwork: boolean } {
   let port = 0;
+  let defaultNetwork = true;
   let timeScale = 1;
   let seed = 1;
   const credentials: Credential[] = [];
@@ -26,7 +29,9 @@ export function parseArgs(argv: string[]): { port: number; timeScale: number; cr
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     if (flag === "--help" || flag === "-h") throw new Error("help");
-    if (flag === "--port") {
+    if (flag === "--no-default-network") {
+      defaultNetwork = false;
+    } else if (flag === "--port") {
       const v = value(++i, flag);
       port = Number(v);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0..65535, got ${v}`);
@@ -66,7 +71,7 @@ export function parseArgs(argv: string[]): { port: number; timeScale: number; cr
       throw new Error(`unknown argument ${flag}`);
     }
   }
-  return { port, timeScale, credentials, durations, seed };
+  return { port, timeScale, credentials, durations, seed, defaultNetwork };
 }
 
 export async function main(argv: string[]): Promise<void> {

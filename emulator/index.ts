@@ -6,6 +6,7 @@ import { Credential } from "./core/signature";
 import { ddsBackend } from "./dds";
 import { ecsBackend } from "./ecs";
 import { rKvStoreBackend } from "./r-kvstore";
+import { vpcBackend } from "./vpc";
 
 export interface EmulatorOptions {
   /** 0 (default) picks a free port. */
@@ -20,6 +21,8 @@ export interface EmulatorOptions {
   seed?: number;
   /** Start with virtual time frozen: it moves only through the admin API (deterministic tests). */
   frozenClock?: boolean;
+  /** Every region starts with a default VPC, a vSwitch per zone and a security group (default true). */
+  defaultNetwork?: boolean;
 }
 
 export interface RunningEmulator {
@@ -32,8 +35,8 @@ export interface RunningEmulator {
 
 export const DEFAULT_CREDENTIAL: Credential = { accessKeyId: "emulator", accessKeySecret: "emulator-secret" };
 
-export function products(): ProductBackend[] {
-  return [ecsBackend(), ddsBackend(), rKvStoreBackend()];
+export function products(options: { defaultNetwork?: boolean } = {}): ProductBackend[] {
+  return [ecsBackend(), ddsBackend(), rKvStoreBackend(), vpcBackend({ defaultNetwork: options.defaultNetwork })];
 }
 
 /** Every default duration of every product, prefixed by product ("ecs.stopping"). */
@@ -42,7 +45,7 @@ export function defaultDurations(): DurationTable {
 }
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
-  const backends = products();
+  const backends = products({ defaultNetwork: options.defaultNetwork });
   const table = defaultDurations();
   const seconds: Record<string, number> = {};
   for (const [name, spec] of Object.entries(table)) seconds[name] = spec.seconds;
@@ -69,4 +72,4 @@ export type { RequestLogEntry } from "./core/server";
 export type { FaultRule } from "./core/faults";
 export type { Credential } from "./core/signature";
 export { EmulatorAdmin } from "./admin-client";
-export type { AdminInstance } from "./admin-client";
+export type { AdminInstance, AdminNetwork } from "./admin-client";

@@ -50,6 +50,12 @@ export function commonError(code: string, message?: string, arg?: string): ApiEr
   return new ApiError(code, known[0], text);
 }
 
+/** A gateway code's [status, message], repeated in a product's table so that it can be injected as a fault. */
+export function commonEntry(code: string): [number, string] {
+  const e = commonError(code);
+  return [e.status, e.message];
+}
+
 export function commonErrorStatus(code: string): number | undefined {
   return COMMON[code]?.[0];
 }

@@ -44,7 +44,7 @@ export function validateFaultRule(rule: unknown): FaultRule {
   const r = rule as Record<string, unknown>;
   const known = ["product", "action", "code", "status", "message", "probability", "count", "latencyMs", "drop", "body", "phase"];
   for (const k of Object.keys(r)) if (!known.includes(k)) throw new Error(`unknown fault rule field "${k}"`);
-  if (r.product !== undefined && !["ecs", "dds", "r-kvstore"].includes(String(r.product))) throw new Error(`unknown product "${String(r.product)}"`);
+  if (r.product !== undefined && !["ecs", "dds", "r-kvstore", "vpc"].includes(String(r.product))) throw new Error(`unknown product "${String(r.product)}"`);
   if (r.probability !== undefined && !(typeof r.probability === "number" && r.probability >= 0 && r.probability <= 1)) throw new Error("probability must be a number from 0 to 1");
   if (r.count !== undefined && !(Number.isInteger(r.count) && (r.count as number) >= 0)) throw new Error("count must be a non-negative integer");
   if (r.latencyMs !== undefined && !(typeof r.latencyMs === "number" && r.latencyMs >= 0 && r.latencyMs <= 600000)) throw new Error("latencyMs must be 0..600000");

@@ -42,6 +42,10 @@ export interface ProductBackend {
   expire(instance: Instance, ctx: AdminContext): void;
   /** Admin: lock the instance (ECS OperationLocks reason; DDS LockMode). */
   lock(instance: Instance, reason: string, ctx: AdminContext): void;
+  /** Sets up what every account starts with (the default network); run at start and after an admin reset. */
+  seed?(ctx: AdminContext): void;
+  /** Admin views served as `GET /_emulator/<name>` (the VPC backend's `network`). */
+  adminViews?: Record<string, (ctx: AdminContext, query: URLSearchParams) => unknown>;
 }
 
 export function errorFrom(table: ErrorTable, code: string, message?: string): ApiError {

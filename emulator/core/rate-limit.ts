@@ -6,7 +6,7 @@
 // real second), the same budget relative to the work as the cloud's, and clients that scale their own pace by the
 // same factor (ALICLOUD_RELEASE_TIME_SCALE) see the cloud's behaviour. Retry-after is in real milliseconds.
 
-const KEY = /^(ecs|dds|r-kvstore|\*):(\*|[A-Za-z]+)$/;
+const KEY = /^(ecs|dds|r-kvstore|vpc|\*):(\*|[A-Za-z]+)$/;
 
 export class RateLimiter {
   private limits = new Map<string, number>();

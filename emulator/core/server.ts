@@ -70,6 +70,7 @@ export class EmulatorServer {
       this.byVersion.set(p.version, p);
       this.byName.set(p.name, p);
     }
+    this.seed();
     this.auth = new Authenticator(options.credentials);
     // A malformed policy is refused here, so the emulator does not start with it.
     const policies = new Map<string, Policy>();
@@ -257,6 +258,7 @@ export class EmulatorServer {
       }
       if (route === "POST /_emulator/reset") {
         this.store.clear();
+        this.seed();
         this.tokens.clear();
         this.faults.clear();
         this.rateLimits.clear();
@@ -346,11 +348,23 @@ export class EmulatorServer {
         this.rateLimits.clear();
         return this.sendJson(res, 200, { limits: {} });
       }
+      const view = req.method === "GET" ? this.adminViewNamed(url.pathname.replace(/^\/_emulator\//, "").replace(/\/+$/, "")) : undefined;
+      if (view) return this.sendJson(res, 200, view({ clock: this.clock, store: this.store }, url.searchParams));
       throw new HttpError(404, `no admin route ${route}`);
     } catch (e) {
       if (e instanceof HttpError) return this.sendJson(res, e.status, { error: e.message });
       return this.sendJson(res, 500, { error: String(e) });
     }
+  }
+
+  /** What every account starts with, per product (the default network). */
+  private seed(): void {
+    for (const p of this.options.products) p.seed?.({ clock: this.clock, store: this.store });
+  }
+
+  private adminViewNamed(name: string): ((ctx: { clock: Clock; store: Store }, query: URLSearchParams) => unknown) | undefined {
+    for (const p of this.options.products) if (p.adminViews && Object.prototype.hasOwnProperty.call(p.adminViews, name)) return p.adminViews[name];
+    return undefined;
   }
 
   /** GET shows a key's RAM policy (null: full access), PUT replaces it, DELETE restores full access. */

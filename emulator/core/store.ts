@@ -3,7 +3,7 @@
 // has come due. Nothing runs on timers, so state only moves when someone looks, and advancing the clock
 // by an hour plays out an hour of chained transitions in order.
 
-export type ProductName = "ecs" | "dds" | "r-kvstore";
+export type ProductName = "ecs" | "dds" | "r-kvstore" | "vpc";
 
 export interface Instance {
   id: string;
@@ -32,6 +32,8 @@ export class Store {
   private readonly instances = new Map<string, Instance>();
   private schedule: Scheduled[] = [];
   private seq = 0;
+  /** What a product keeps beside the instances (the VPC backend's network), cleared with them. */
+  private readonly sides = new Map<string, unknown>();
 
   add(instance: Instance): Instance {
     this.instances.set(instance.id, instance);
@@ -55,6 +57,13 @@ export class Store {
   clear(): void {
     this.instances.clear();
     this.schedule = [];
+    this.sides.clear();
+  }
+
+  /** The product state kept under `key`, made by `create` on first use. */
+  side<T>(key: string, create: () => T): T {
+    if (!this.sides.has(key)) this.sides.set(key, create());
+    return this.sides.get(key) as T;
   }
 
   /** Run `effect` on the instance at virtual time `at` (if it still exists then). */

@@ -10,6 +10,7 @@ import { Instance } from "../core/store";
 import { DDS_ERRORS } from "./errors";
 import { scheduleCreated, scheduleExpiryLock } from "./lifecycle";
 import type { DdsAttrs } from "./render";
+import { networkOf } from "../vpc/placement";
 
 export const ENGINE_VERSIONS = ["8.0", "7.0", "6.0", "5.0", "4.4", "4.2", "4.0"] as const;
 export const STORAGE_TYPES = ["cloud_essd1", "cloud_essd2", "cloud_essd3", "cloud_auto", "local_ssd"] as const;
@@ -106,7 +107,8 @@ export function parseCommonCreate(ctx: ActionContext): CommonCreate {
   if (cloudOnly === (storageType === "local_ssd")) throw invalid("StorageType");
   const storageEngine = params.oneOf("StorageEngine", STORAGE_ENGINES, "WiredTiger") as string;
   const networkType = params.oneOf("NetworkType", ["VPC", "Classic"] as const, "VPC") as string;
-  const zoneId = params.string("ZoneId") ?? `${regionId}-h`;
+  const net = networkOf(ctx, regionId, { vSwitchId: params.string("VSwitchId"), zoneId: params.string("ZoneId"), vpcId: params.string("VpcId") });
+  const zoneId = net.zoneId ?? `${regionId}-h`;
   const secondary = params.string("SecondaryZoneId");
   const hidden = params.string("HiddenZoneId");
   for (const [name, z] of [["SecondaryZoneId", secondary], ["HiddenZoneId", hidden]] as const) {
@@ -145,8 +147,7 @@ export function parseCommonCreate(ctx: ActionContext): CommonCreate {
     AutoRenew: autoRenew,
     Tags: tags,
   };
-  const vpcId = params.string("VpcId");
-  const vSwitchId = params.string("VSwitchId");
+  const { vpcId, vSwitchId } = net;
   if (vpcId !== undefined) attrs.VPCId = vpcId;
   if (vSwitchId !== undefined) attrs.VSwitchId = vSwitchId;
   return { regionId, chargeType, period, attrs };

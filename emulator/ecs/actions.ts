@@ -13,6 +13,8 @@ import {
 import { ECS_INSTANCE_DATA_ACTIONS } from "./instance-data";
 import { instanceAttributeChanges, parseLaunch } from "./launch-params";
 import { renderInstance } from "./render";
+import { SECURITY_GROUP_ACTIONS } from "./security-groups";
+import { networkOf } from "../vpc/placement";
 import { parseAutoReleaseTime, setAutoRelease } from "./auto-release";
 
 const DP_POSTPAID_ONLY = "DeletionProtection is only supported for pay-as-you-go instances.";
@@ -142,6 +144,7 @@ export const RunInstances: ActionHandler = (ctx) => {
   if (deletionProtection && chargeType === "PrePaid") throw ecsErrorWith("InvalidParameter", DP_POSTPAID_ONLY);
   const launch = parseLaunch(p, { regionId, amount, prePaid: chargeType === "PrePaid" });
   const { imageId, instanceType, vSwitchId, securityGroupIds } = launch;
+  const net = networkOf(ctx, regionId, { vSwitchId, zoneId: p.string("ZoneId"), securityGroupIds, interfaces: launch.attrs(0, "i-check").NetworkInterfaces.slice(1) });
   const autoReleaseTime = parseAutoReleaseTime(p, ctx.clock.now());
   if (autoReleaseTime !== undefined && chargeType !== "PostPaid") throw ecsError("ChargeTypeViolation");
 
@@ -156,10 +159,9 @@ export const RunInstances: ActionHandler = (ctx) => {
         Description: p.string("Description") ?? "",
         ImageId: imageId,
         InstanceType: instanceType,
-        ZoneId: p.string("ZoneId") ?? `${regionId}-b`,
+        ZoneId: net.zoneId as string,
         VSwitchId: vSwitchId,
-        // No VPC model: the vSwitch's VPC gets a stable id derived from the vSwitch id.
-        VpcId: `vpc-${vSwitchId.replace(/^vsw-/, "")}`,
+        VpcId: net.vpcId as string,
         SecurityGroupIds: securityGroupIds,
         Tags: toEcsTags(launch.tags),
         DeletionProtection: deletionProtection,
@@ -414,4 +416,5 @@ export const ECS_ACTIONS: Record<string, ActionHandler> = {
   DeleteInstances,
   ModifyInstanceAttribute,
   ModifyInstanceChargeType,
+  ...SECURITY_GROUP_ACTIONS,
 };

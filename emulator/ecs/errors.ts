@@ -34,6 +34,10 @@ export const ECS_ERRORS: ErrorTable = {
   InternalError: [500, "The request processing has failed due to some unknown error."],
   OperationConflict: [409, "Request was denied due to conflict with a previous request."],
   "Forbidden.InstanceNotFound": [403, "The specified instance is not found."],
+  // Security groups (CreateSecurityGroup / DeleteSecurityGroup API references).
+  "InvalidSecurityGroupId.NotFound": [404, "The SecurityGroupId provided does not exist in our records."],
+  DependencyViolation: [403, "There is still instance(s) in the specified security group."],
+  "InvalidVpcId.NotFound": [404, "The specified VpcId does not exist."],
   // RunInstances / ModifyInstanceAttribute launch parameters (RunInstances API reference, error codes).
   InvalidTagCount: [400, "The specified tags are beyond the permitted range."],
   "InvalidInstanceName.Malformed": [400, 'The specified parameter "InstanceName" is not valid.'],

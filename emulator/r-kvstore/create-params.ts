@@ -9,6 +9,7 @@ import { Params } from "../core/params";
 import { parseTags } from "../core/tags";
 import { KV_ERRORS } from "./errors";
 import { KvAttrs, scheduleCreated, scheduleExpiry } from "./lifecycle";
+import { networkOf } from "../vpc/placement";
 
 const PERIODS = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "12", "24", "36", "60"];
 const AUTO_RENEW_PERIODS = ["1", "2", "3", "6", "12"];
@@ -107,7 +108,8 @@ export function parseCommonCreate(ctx: ActionContext, o: { defaultChargeType: "P
   const port = p.int("Port", o.portRange) ?? 6379;
   const instanceName = instanceNameParam(p, "InstanceName") ?? "";
   checkPassword(p, "Password");
-  const zoneId = p.string("ZoneId") ?? `${regionId}-h`;
+  const net = networkOf(ctx, regionId, { vSwitchId: p.string("VSwitchId"), zoneId: p.string("ZoneId"), vpcId: p.string("VpcId") });
+  const zoneId = net.zoneId ?? `${regionId}-h`;
   const secondary = p.string("SecondaryZoneId");
   if (secondary !== undefined && (secondary === zoneId || !secondary.startsWith(regionId))) throw invalid("SecondaryZoneId");
   const privateIp = p.string("PrivateIpAddress");
@@ -136,8 +138,8 @@ export function parseCommonCreate(ctx: ActionContext, o: { defaultChargeType: "P
       InstanceName: instanceName,
       ZoneId: zoneId,
       SecondaryZoneId: secondary ?? "",
-      VpcId: p.string("VpcId") ?? "",
-      VSwitchId: p.string("VSwitchId") ?? "",
+      VpcId: net.vpcId ?? "",
+      VSwitchId: net.vSwitchId ?? "",
       PrivateIp: privateIp ?? `172.16.${randomInt(0, 256)}.${randomInt(1, 255)}`,
       ResourceGroupId: p.string("ResourceGroupId") ?? "",
       ReadOnlyCount: readOnly,

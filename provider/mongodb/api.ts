@@ -230,8 +230,10 @@ export async function untagResources(region: string, id: string, keys: string[],
   if (keys.length) await call(region, id, "UntagResources", { RegionId: region, ResourceType: "INSTANCE", ResourceId: [id], TagKey: keys }, c);
 }
 
+/** Release protection through ModifyDBInstanceAttribute, the description through its own call, ModifyDBInstanceDescription. */
 export async function modifyAttribute(region: string, id: string, change: { releaseProtection?: boolean; description?: string }, c: CallContext): Promise<void> {
-  await call(region, id, "ModifyDBInstanceAttribute", { DBInstanceId: id, DBInstanceReleaseProtection: change.releaseProtection, DBInstanceDescription: change.description }, c);
+  if (change.description !== undefined) await call(region, id, "ModifyDBInstanceDescription", { DBInstanceId: id, DBInstanceDescription: change.description }, c);
+  if (change.releaseProtection !== undefined) await call(region, id, "ModifyDBInstanceAttribute", { DBInstanceId: id, DBInstanceReleaseProtection: change.releaseProtection }, c);
 }
 
 /** Pay-as-you-go release. */

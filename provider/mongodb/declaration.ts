@@ -1,6 +1,6 @@
 // mongodb.Instance (a replica set, CreateDBInstance) and mongodb.ShardingInstance (a sharded cluster,
 // CreateShardingDBInstance), declared once: their create parameters (params.ts), which inputs replace, which change
-// in place (description and release protection: ModifyDBInstanceAttribute; tags: TagResources / UntagResources),
+// in place (description: ModifyDBInstanceDescription; release protection: ModifyDBInstanceAttribute; tags: TagResources / UntagResources),
 // which the cloud changes in place and this resource only accepts once shown (a spec change never swaps a
 // database for an empty one), create or adopt, read, update, and the one release lifecycle (release.ts).
 import { checkCredentials } from "../core/clients";
@@ -64,7 +64,7 @@ const RECONCILE_KEYS: Record<string, (s: DdsInstanceState) => unknown> = {
   replicationFactor: (s) => (s.replicationFactor === undefined ? undefined : Number(s.replicationFactor)),
   chargeType: (s) => s.chargeType,
 };
-/** Changed in place with ModifyDBInstanceAttribute. */
+/** Changed in place: ModifyDBInstanceDescription, ModifyDBInstanceAttribute. */
 const ATTRIBUTE_KEYS = ["releaseProtection", "dbInstanceDescription"];
 
 const inRange = (v: unknown, min: number, max: number): boolean => typeof v === "number" && Number.isInteger(v) && v >= min && v <= max;
@@ -219,7 +219,7 @@ function createQuery(inputs: Inputs, v: MongoVariant): Record<string, unknown> {
   };
 }
 
-/** Input → ModifyDBInstanceAttribute change, for what the program sets and the instance does not have. */
+/** Input → in-place attribute change, for what the program sets and the instance does not have. */
 function attributeChange(inputs: Inputs, s: DdsInstanceState): { releaseProtection?: boolean; description?: string } | undefined {
   const change: { releaseProtection?: boolean; description?: string } = {};
   if (typeof inputs.releaseProtection === "boolean" && inputs.releaseProtection !== s.releaseProtection) change.releaseProtection = inputs.releaseProtection;

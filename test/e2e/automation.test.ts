@@ -48,8 +48,8 @@ async function upExample(overrideProtection: boolean): Promise<void> {
   const stack = await LocalWorkspace.createOrSelectStack({ stackName: STACK, workDir: project.dir }, { envVars });
   await stack.setAllConfig({
     "alicloud:region": { value: "cn-hangzhou" },
-    vSwitchId: { value: "vsw-bp1e2e" },
-    securityGroupId: { value: "sg-bp1e2e" },
+    vSwitchId: { value: "vsw-default-cn-hangzhou-h" },
+    securityGroupId: { value: "sg-default-cn-hangzhou" },
     zoneId: { value: "cn-hangzhou-h" },
     workerCount: { value: "3" },
     overrideProtection: { value: String(overrideProtection) },

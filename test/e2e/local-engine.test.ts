@@ -19,8 +19,8 @@ import { notReleased } from "../support/emulator";
 const TIME_SCALE = 0.01;
 const PASSPHRASE = "e2e-passphrase";
 const REDIS_PASSWORD = "E2e-Redis-Pw-7f3a9c";
-const EXAMPLE_CONFIG = { "alicloud:region": "cn-hangzhou", vSwitchId: "vsw-bp1e2e", securityGroupId: "sg-bp1e2e", zoneId: "cn-hangzhou-h", workerCount: "12" };
-const LAUNCH = `{ imageId: "ubuntu_22_04_x64", instanceType: "ecs.g7.large", vSwitchId: "vsw-bp1e2e", securityGroupId: "sg-bp1e2e" }`;
+const EXAMPLE_CONFIG = { "alicloud:region": "cn-hangzhou", vSwitchId: "vsw-default-cn-hangzhou-h", securityGroupId: "sg-default-cn-hangzhou", zoneId: "cn-hangzhou-h", workerCount: "12" };
+const LAUNCH = `{ imageId: "ubuntu_22_04_x64", instanceType: "ecs.g7.large", vSwitchId: "vsw-default-cn-hangzhou-b", securityGroupId: "sg-default-cn-hangzhou" }`;
 const ECS = "pulumi-nodejs:dynamic/alicloud-release:ecs.Instance";
 
 let emu: RunningEmulator;
@@ -202,7 +202,7 @@ new ecs.Instance("guarded", { ...launch, deletionProtection: true, overrideProte
       "half",
       `"use strict";
 const { ecs, redis } = require("pulumi-alicloud-release");
-new redis.Instance("cache", { instanceClass: "redis.master.small.default", vSwitchId: "vsw-bp1e2e", zoneId: "cn-hangzhou-h", purgeRecycleBin: true });
+new redis.Instance("cache", { instanceClass: "redis.master.small.default", vSwitchId: "vsw-default-cn-hangzhou-h", zoneId: "cn-hangzhou-h", purgeRecycleBin: true });
 new ecs.Instance("half", ${LAUNCH});
 `,
     );
@@ -258,7 +258,7 @@ describe("package upgrade between up and destroy", () => {
       `"use strict";
 const { ecs, mongodb } = require("pulumi-alicloud-release");
 new ecs.Instance("vm", ${LAUNCH});
-new mongodb.Instance("db", { engineVersion: "7.0", dbInstanceClass: "dds.mongo.mid", dbInstanceStorage: 20, vSwitchId: "vsw-bp1e2e", zoneId: "cn-hangzhou-h" });
+new mongodb.Instance("db", { engineVersion: "7.0", dbInstanceClass: "dds.mongo.mid", dbInstanceStorage: 20, vSwitchId: "vsw-default-cn-hangzhou-h", zoneId: "cn-hangzhou-h" });
 `,
     );
     const o = options(cwd, "dev", { config: { "alicloud:region": "cn-hangzhou" } });

@@ -16,7 +16,7 @@ const REGION = "cn-hangzhou";
 
 function runInstances(url: string, amount = 1, extra: Partial<Ecs.RunInstancesRequest> = {}, signature?: SignatureMode) {
   return ecsClient(url, { signature }).runInstances(
-    new Ecs.RunInstancesRequest({ regionId: REGION, imageId: "ubuntu_22_04_x64", instanceType: "ecs.g7.large", vSwitchId: "vsw-1", securityGroupId: "sg-1", amount, ...extra }),
+    new Ecs.RunInstancesRequest({ regionId: REGION, imageId: "ubuntu_22_04_x64", instanceType: "ecs.g7.large", vSwitchId: "vsw-default-cn-hangzhou-b", securityGroupId: "sg-default-cn-hangzhou", amount, ...extra }),
   );
 }
 

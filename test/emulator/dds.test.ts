@@ -64,7 +64,7 @@ describe.each(["acs3", "v1"] as const)("DDS with %s signatures", (signature: Sig
     it("creates a replica set that is Creating for dds.creating (300 s) and then Running", async () => {
       const body = await call("CreateDBInstance", {
         RegionId: REGION, DBInstanceClass: "dds.mongo.mid", DBInstanceStorage: 20, EngineVersion: "6.0",
-        ZoneId: "cn-hangzhou-i", VpcId: "vpc-1", VSwitchId: "vsw-1", StorageType: "cloud_essd2", ReplicationFactor: 5,
+        ZoneId: "cn-hangzhou-i", VpcId: "vpc-default-cn-hangzhou", VSwitchId: "vsw-default-cn-hangzhou-i", StorageType: "cloud_essd2", ReplicationFactor: 5,
         DBInstanceDescription: "orders", AccountPassword: PASSWORD,
       });
       expect(Object.keys(body).sort()).toEqual(["DBInstanceId", "OrderId", "RequestId"]);
@@ -79,7 +79,7 @@ describe.each(["acs3", "v1"] as const)("DDS with %s signatures", (signature: Sig
         Engine: "MongoDB", EngineVersion: "6.0", DBInstanceClass: "dds.mongo.mid", DBInstanceStorage: 20,
         StorageType: "cloud_essd2", ChargeType: "PostPaid", CreationTime: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/),
         LockMode: "Unlock", DBInstanceReleaseProtection: false, DBInstanceOrderStatus: "all_completed",
-        ZoneId: "cn-hangzhou-i", RegionId: REGION, VPCId: "vpc-1", VSwitchId: "vsw-1", NetworkType: "VPC", ReplicationFactor: "5", Tags: { Tag: [] },
+        ZoneId: "cn-hangzhou-i", RegionId: REGION, VPCId: "vpc-default-cn-hangzhou", VSwitchId: "vsw-default-cn-hangzhou-i", NetworkType: "VPC", ReplicationFactor: "5", Tags: { Tag: [] },
         StorageEngine: "WiredTiger", ProtocolType: "mongodb", ResourceGroupId: "", Encrypted: false, ReadonlyReplicas: "0",
       });
       expect(Math.abs(Date.parse(a.CreationTime as string) - Date.parse(now))).toBeLessThan(5000);
@@ -206,9 +206,9 @@ describe.each(["acs3", "v1"] as const)("DDS with %s signatures", (signature: Sig
 
     it("lists items with the attribute fields plus KindCode and filters them", async () => {
       const region = "cn-shenzhen";
-      const post = await running({ RegionId: region, VSwitchId: "vsw-a", ZoneId: "cn-shenzhen-e", EngineVersion: "7.0" });
+      const post = await running({ RegionId: region, VSwitchId: "vsw-default-cn-shenzhen-g", ZoneId: "cn-shenzhen-g", EngineVersion: "7.0" });
       const sub = await running({ RegionId: region, ...prePaid });
-      const fresh = await create({ RegionId: region, VpcId: "vpc-z" });
+      const fresh = await create({ RegionId: region, VpcId: "vpc-default-cn-shenzhen" });
       const ids = async (query: Record<string, unknown>) => itemsOf(await call("DescribeDBInstances", { RegionId: region, ...query })).map((i) => i.DBInstanceId);
 
       const listed = itemsOf(await call("DescribeDBInstances", { RegionId: region, DBInstanceId: post }));
@@ -219,9 +219,9 @@ describe.each(["acs3", "v1"] as const)("DDS with %s signatures", (signature: Sig
       expect(await ids({ DBInstanceStatus: "Running" })).toEqual([post, sub]);
       expect(await ids({ ChargeType: "PrePaid" })).toEqual([sub]);
       expect(await ids({ EngineVersion: "7.0" })).toEqual([post]);
-      expect(await ids({ VSwitchId: "vsw-a" })).toEqual([post]);
-      expect(await ids({ VpcId: "vpc-z" })).toEqual([fresh]);
-      expect(await ids({ ZoneId: "cn-shenzhen-e" })).toEqual([post]);
+      expect(await ids({ VSwitchId: "vsw-default-cn-shenzhen-g" })).toEqual([post]);
+      expect(await ids({ VpcId: "vpc-default-cn-shenzhen" })).toEqual([post, fresh]);
+      expect(await ids({ ZoneId: "cn-shenzhen-g" })).toEqual([post]);
       expect(await ids({ DBInstanceType: "replicate" })).toEqual([post, sub, fresh]);
       expect(await ids({ DBInstanceType: "sharding" })).toEqual([]);
       expect(await ids({ Expired: "true" })).toEqual([]);

@@ -4,13 +4,14 @@
 import * as Ecs from "@alicloud/ecs20140526";
 import { beforeEach, describe, expect, it } from "vitest";
 import { useEmulator } from "../support/emulator";
-import { defaultSecurityGroupId, defaultVSwitchId } from "../support/network";
+import { defaultSecurityGroupId, defaultVpcId, defaultVSwitchId } from "../support/network";
 import { ecsClient, sdkError } from "../support/sdk";
 
 const REGION = "cn-hangzhou";
 const VSW = defaultVSwitchId(`${REGION}-b`);
 const SG = defaultSecurityGroupId(REGION);
-const SG2 = "sg-bp1second000000000";
+/** A second security group in the default VPC, made after every reset (creates check that groups exist). */
+let SG2 = "";
 const PASSWORD = "Ecs-Pw-N3ver-Logged";
 const USER_DATA = Buffer.from("#!/bin/sh\necho hello\n").toString("base64");
 
@@ -19,6 +20,7 @@ const client = () => ecsClient(t.emu.url);
 
 beforeEach(async () => {
   await t.admin.reset();
+  SG2 = (await client().createSecurityGroup(new Ecs.CreateSecurityGroupRequest({ regionId: REGION, vpcId: defaultVpcId(REGION) }))).body!.securityGroupId!;
 });
 
 const base = (extra: Partial<Ecs.RunInstancesRequest> = {}) =>

@@ -4,6 +4,7 @@ import * as Ecs from "@alicloud/ecs20140526";
 import { useEmulator } from "../support/emulator";
 import { beforeEach, describe, expect, it } from "vitest";
 import { ecsBackend } from "../../emulator/ecs";
+import { defaultSecurityGroupId, defaultVSwitchId } from "../support/network";
 import { ecsClient, sdkError, SignatureMode } from "../support/sdk";
 
 const REGION = "cn-hangzhou";
@@ -43,8 +44,11 @@ describe.each(["acs3", "v1"] as const)("ECS with %s signatures", (signature: Sig
   const client = () => ecsClient(t.emu.url, { signature });
 
   async function run(extra: Partial<Ecs.RunInstancesRequest> = {}): Promise<string[]> {
+    // The region's default network, in the zone asked for.
+    const region = extra.regionId ?? REGION;
+    const network = { vSwitchId: defaultVSwitchId(extra.zoneId ?? `${region}-b`), securityGroupId: defaultSecurityGroupId(region) };
     const res = await client().runInstances(
-      new Ecs.RunInstancesRequest({ regionId: REGION, imageId: "ubuntu_22_04_x64", instanceType: "ecs.g7.large", vSwitchId: "vsw-bp1test", securityGroupId: "sg-bp1test", ...extra }),
+      new Ecs.RunInstancesRequest({ regionId: REGION, imageId: "ubuntu_22_04_x64", instanceType: "ecs.g7.large", ...network, ...extra }),
     );
     return res.body!.instanceIdSets!.instanceIdSet!;
   }
@@ -88,7 +92,7 @@ describe.each(["acs3", "v1"] as const)("ECS with %s signatures", (signature: Sig
     it("creates Pending instances that become Starting after ecs.pending and Running after ecs.starting", async () => {
       const res = await client().runInstances(
         new Ecs.RunInstancesRequest({
-          regionId: REGION, imageId: "img-1", instanceType: "ecs.g7.large", vSwitchId: "vsw-bp1abc", securityGroupId: "sg-bp1abc",
+          regionId: REGION, imageId: "img-1", instanceType: "ecs.g7.large", vSwitchId: "vsw-default-cn-hangzhou-b", securityGroupId: "sg-default-cn-hangzhou",
           amount: 2, instanceName: "web", description: "front end", tag: [new Ecs.RunInstancesRequestTag({ key: "env", value: "test" })],
         }),
       );
@@ -103,8 +107,8 @@ describe.each(["acs3", "v1"] as const)("ECS with %s signatures", (signature: Sig
         instanceId: ids[0], instanceName: "web", description: "front end", regionId: REGION, zoneId: `${REGION}-b`, status: "Pending",
         instanceType: "ecs.g7.large", imageId: "img-1", instanceChargeType: "PostPaid", expiredTime: POSTPAID_EXPIRED, startTime: "",
         deletionProtection: false, stoppedMode: "Not-applicable", recyclable: false, spotStrategy: "NoSpot", internetChargeType: "PayByTraffic",
-        vpcAttributes: { vpcId: "vpc-bp1abc", vSwitchId: "vsw-bp1abc" },
-        securityGroupIds: { securityGroupId: ["sg-bp1abc"] },
+        vpcAttributes: { vpcId: "vpc-default-cn-hangzhou", vSwitchId: "vsw-default-cn-hangzhou-b" },
+        securityGroupIds: { securityGroupId: ["sg-default-cn-hangzhou"] },
         tags: { tag: [{ tagKey: "env", tagValue: "test" }] },
         operationLocks: { lockReason: [] },
       });
@@ -123,7 +127,7 @@ describe.each(["acs3", "v1"] as const)("ECS with %s signatures", (signature: Sig
     });
 
     it("answers MissingParameter for each required parameter", async () => {
-      const full = { regionId: REGION, imageId: "img", instanceType: "ecs.t", vSwitchId: "vsw-1", securityGroupId: "sg-1" };
+      const full = { regionId: REGION, imageId: "img", instanceType: "ecs.t", vSwitchId: "vsw-default-cn-hangzhou-b", securityGroupId: "sg-default-cn-hangzhou" };
       for (const [field, param] of [["regionId", "RegionId"], ["imageId", "ImageId"], ["instanceType", "InstanceType"], ["vSwitchId", "VSwitchId"], ["securityGroupId", "SecurityGroupId"]] as const) {
         const req = new Ecs.RunInstancesRequest({ ...full, [field]: undefined });
         await expectError(client().runInstances(req), "MissingParameter", 400, missingMsg(param));
@@ -152,7 +156,7 @@ describe.each(["acs3", "v1"] as const)("ECS with %s signatures", (signature: Sig
     it("creates subscriptions with an OrderId and an ExpiredTime Period months (or weeks) ahead", async () => {
       const before = Date.parse((await t.admin.health()).time);
       const res = await client().runInstances(
-        new Ecs.RunInstancesRequest({ regionId: REGION, imageId: "img", instanceType: "ecs.t", vSwitchId: "vsw-1", securityGroupId: "sg-1", instanceChargeType: "PrePaid", period: 2 }),
+        new Ecs.RunInstancesRequest({ regionId: REGION, imageId: "img", instanceType: "ecs.t", vSwitchId: "vsw-default-cn-hangzhou-b", securityGroupId: "sg-default-cn-hangzhou", instanceChargeType: "PrePaid", period: 2 }),
       );
       expect(res.body!.orderId).toMatch(/^\d{15}$/);
       const inst = (await describe1(res.body!.instanceIdSets!.instanceIdSet![0]))!;
@@ -231,7 +235,7 @@ describe.each(["acs3", "v1"] as const)("ECS with %s signatures", (signature: Sig
       expect(await ids({ tag: [new Ecs.DescribeInstancesRequestTag({ key: "team", value: "blue" })] })).toEqual([a]);
       expect(await ids({ tag: [new Ecs.DescribeInstancesRequestTag({ key: "team", value: "red" })] })).toEqual([]);
       expect(await ids({ zoneId: `${REGION}-h` })).toEqual([b]);
-      expect(await ids({ vpcId: "vpc-bp1test" })).toEqual([a, b]);
+      expect(await ids({ vpcId: "vpc-default-cn-hangzhou" })).toEqual([a, b]);
       expect(await ids({ securityGroupId: "sg-other" })).toEqual([]);
     });
 

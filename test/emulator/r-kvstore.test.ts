@@ -89,12 +89,12 @@ describe.each(["acs3", "v1"] as const)("R-KVStore with %s signatures", (signatur
 
   describe("CreateInstance", () => {
     it("answers with the documented shape and goes Creating → Normal after kv.creating (120 s)", async () => {
-      const res = await create({ instanceName: "cache-main", vpcId: "vpc-1", vSwitchId: "vsw-1", tag: [new Kv.CreateInstanceRequestTag({ key: "team", value: "core" })] });
+      const res = await create({ instanceName: "cache-main", vpcId: "vpc-default-cn-hangzhou", vSwitchId: "vsw-default-cn-hangzhou-h", tag: [new Kv.CreateInstanceRequestTag({ key: "team", value: "core" })] });
       const b = res.body!;
       expect(b.instanceId).toMatch(/^r-bp1[a-z0-9]{17}$/);
       expect(b).toMatchObject({
         instanceName: "cache-main", instanceStatus: "Creating", chargeType: "PostPaid", port: 6379, capacity: 1024, networkType: "VPC",
-        nodeType: "MASTER_SLAVE", regionId: REGION, zoneId: "cn-hangzhou-h", vpcId: "vpc-1", vSwitchId: "vsw-1", userName: b.instanceId,
+        nodeType: "MASTER_SLAVE", regionId: REGION, zoneId: "cn-hangzhou-h", vpcId: "vpc-default-cn-hangzhou", vSwitchId: "vsw-default-cn-hangzhou-h", userName: b.instanceId,
         connectionDomain: `${b.instanceId}.redis.rds.aliyuncs.com`,
       });
       expect(b.endTime).toBeUndefined();
@@ -113,7 +113,7 @@ describe.each(["acs3", "v1"] as const)("R-KVStore with %s signatures", (signatur
         instanceId: b.instanceId, instanceName: "cache-main", instanceStatus: "Normal", chargeType: "PostPaid", isRds: true,
         instanceReleaseProtection: false, isOrderCompleted: true, hasRenewChangeOrder: "false", globalInstanceId: "", instanceType: "Redis",
         engineVersion: "5.0", architectureType: "standard", nodeType: "MASTER_SLAVE", instanceClass: SMALL, capacity: 1024, port: 6379,
-        connectionDomain: b.connectionDomain, privateIp: b.privateIpAddr, vpcId: "vpc-1", vSwitchId: "vsw-1", zoneId: "cn-hangzhou-h", regionId: REGION,
+        connectionDomain: b.connectionDomain, privateIp: b.privateIpAddr, vpcId: "vpc-default-cn-hangzhou", vSwitchId: "vsw-default-cn-hangzhou-h", zoneId: "cn-hangzhou-h", regionId: REGION,
       });
       expect(a.createTime).toMatch(ISO_SECOND);
       expect(a.endTime).toBeUndefined();

@@ -2,7 +2,7 @@
 // names changed in place (no RunInstances, no release, same id), the image change named as the replacement,
 // refresh showing drift, and bad input refused before anything is created. Real SDK, emulator over HTTP.
 import * as Ecs from "@alicloud/ecs20140526";
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { OWNERSHIP_TAG_KEYS } from "../../provider/core/ownership";
 import * as instance from "../../provider/ecs/instance-provider";
 import * as instanceSet from "../../provider/ecs/instance-set-provider";
@@ -33,16 +33,19 @@ const APP = {
   ownership: { project: "shop", stack: "ci-42", name: "app" },
 };
 
-beforeAll(async () => {
+/** A reset forgets the network a test made, so the second group is made again after each one. */
+async function reset(): Promise<void> {
+  await env.reset();
   APP.securityGroupIds[1] = await secondSecurityGroup(env.emu.url);
-});
+  await env.admin.clearRequests();
+}
 
 const params = async (action: string) => (await env.admin.requests({ product: "ecs", action })).map((r) => r.params);
 const changes = async () => calls(await env.admin.requests({ product: "ecs" })).filter((c) => !c.startsWith("Describe"));
 
 describe("ecs.Instance: the whole RunInstances surface", () => {
   it("sends every parameter under its wire name, tags with the ownership tags, and keeps the password out of outputs and lines", async () => {
-    await env.reset();
+    await reset();
     const { id, outs } = await instance.create(APP);
     const [p] = await params("RunInstances");
     expect(p).toMatchObject({
@@ -79,13 +82,13 @@ describe("ecs.Instance: the whole RunInstances surface", () => {
   });
 
   it("accepts the size as a string too, as the SDK types it, and sends the same", async () => {
-    await env.reset();
+    await reset();
     const failures = (await instance.check({}, { ...APP, systemDisk: { category: "cloud_essd", size: "100" } })).failures;
     expect(failures).toEqual([]);
   });
 
   it("a set sends the parameters once per RunInstances call with its Amount", async () => {
-    await env.reset();
+    await reset();
     const { id, outs } = await instanceSet.create({ ...APP, amount: 2, password: undefined });
     const [p] = await params("RunInstances");
     expect(p).toMatchObject({ Amount: "2", "DataDisk.1.Size": "200", "SecurityGroupIds.2": APP.securityGroupIds[1] });
@@ -96,7 +99,7 @@ describe("ecs.Instance: the whole RunInstances surface", () => {
 
 describe("ecs.Instance: updates in place and replacements", () => {
   it("changes tags with TagResources / UntagResources and names with ModifyInstanceAttribute: no RunInstances, no release, same id", async () => {
-    await env.reset();
+    await reset();
     const made = await instance.create(APP);
     await env.admin.clearRequests();
     const news = { ...APP, tags: { env: "prod", owner: "ops" }, instanceName: "app-renamed", hostName: "app-2", description: "renamed" };
@@ -128,7 +131,7 @@ describe("ecs.Instance: updates in place and replacements", () => {
   });
 
   it("refresh shows what changed outside Pulumi, and an instance released outside it reads as gone", async () => {
-    await env.reset();
+    await reset();
     const made = await instance.create({ ...APP, password: undefined });
     const ecs = ecsClient(env.emu.url);
     await ecs.modifyInstanceAttribute(new Ecs.ModifyInstanceAttributeRequest({ instanceId: made.id, instanceName: "renamed-in-console", description: "console" }));
@@ -154,7 +157,7 @@ describe("ecs.Instance: bad input is refused before anything is created", () => 
     ["a parameter RunInstances does not have", { systemDisk: { category: "cloud_essd", sizeGb: 40 } }, "systemDisk.sizeGb", /^systemDisk.sizeGb is not a parameter of this call$/],
     ["one and several security groups", { securityGroupId: defaultSecurityGroupId() }, "securityGroupIds", /not both/],
   ])("%s", async (_what, change, property, reason) => {
-    await env.reset();
+    await reset();
     const { failures } = await instance.check({}, { ...APP, ...change });
     expect(failures).toContainEqual({ property, reason: expect.stringMatching(reason) });
     expect(JSON.stringify(failures)).not.toContain(PASSWORD);

@@ -9,7 +9,7 @@ import { calls, isDryRun, useEmulatorForProvider } from "../support/provider-env
 
 const env = useEmulatorForProvider({ "ecs.pending": 1, "ecs.starting": 1 });
 const REGION = "cn-hangzhou";
-const LAUNCH = { imageId: "ubuntu_22_04_x64", instanceType: "ecs.g7.large", vSwitchId: "vsw-bp1test", securityGroupId: "sg-bp1test" };
+const LAUNCH = { imageId: "ubuntu_22_04_x64", instanceType: "ecs.g7.large", vSwitchId: "vsw-default-cn-hangzhou-b", securityGroupId: "sg-default-cn-hangzhou" };
 
 async function runningInstances(amount: number, extra: Partial<Ecs.RunInstancesRequest> = {}): Promise<string[]> {
   const res = await ecsClient(env.emu.url).runInstances(new Ecs.RunInstancesRequest({ regionId: REGION, ...LAUNCH, amount, ...extra }));

@@ -15,7 +15,7 @@ const REGION = "cn-hangzhou";
 const PASSWORD = "Tr0ub4dor&3-horse";
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const PROVIDER_BLOB = 'exports.handler = () => require("pulumi-alicloud-release/mongodb/instance-provider")';
-const CREATE = { engineVersion: "7.0", dbInstanceClass: "dds.mongo.mid", dbInstanceStorage: 20, vSwitchId: "vsw-bp1test", zoneId: "cn-hangzhou-h", chargeType: "PostPaid" };
+const CREATE = { engineVersion: "7.0", dbInstanceClass: "dds.mongo.mid", dbInstanceStorage: 20, vSwitchId: "vsw-default-cn-hangzhou-h", zoneId: "cn-hangzhou-h", chargeType: "PostPaid" };
 const PREPAID = { ChargeType: "PrePaid", Period: 1 };
 
 async function until(what: string, test: () => Promise<boolean>, ms = 5000): Promise<void> {
@@ -377,7 +377,7 @@ describe("mongodb.Instance create", () => {
     const created = log.filter((e) => e.action === "CreateDBInstance");
     expect(created).toHaveLength(1);
     expect(created[0].params).toEqual({
-      RegionId: REGION, Engine: "MongoDB", EngineVersion: "7.0", DBInstanceClass: "dds.mongo.mid", DBInstanceStorage: "20", VSwitchId: "vsw-bp1test", ZoneId: "cn-hangzhou-h",
+      RegionId: REGION, Engine: "MongoDB", EngineVersion: "7.0", DBInstanceClass: "dds.mongo.mid", DBInstanceStorage: "20", VSwitchId: "vsw-default-cn-hangzhou-h", ZoneId: "cn-hangzhou-h",
       DBInstanceDescription: "orders", ChargeType: "PostPaid", AccountPassword: "******", ClientToken: expect.stringMatching(UUID),
     });
     expect(res.outs).toMatchObject({

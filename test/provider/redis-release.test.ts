@@ -393,7 +393,7 @@ describe("redis.Instance delete: transitions, faults and deadlines", () => {
 });
 
 describe("redis.Instance create", () => {
-  const LAUNCH = { instanceClass: SMALL, engineVersion: "7.0", vSwitchId: "vsw-bp1test", zoneId: "cn-hangzhou-h", chargeType: "PostPaid", password: PASSWORD, purgeRecycleBin: true };
+  const LAUNCH = { instanceClass: SMALL, engineVersion: "7.0", vSwitchId: "vsw-default-cn-hangzhou-h", zoneId: "cn-hangzhou-h", chargeType: "PostPaid", password: PASSWORD, purgeRecycleBin: true };
 
   it("creates with one Token reused after a lost reply, waits for Normal, and never exposes the password", async () => {
     await env.reset();
@@ -403,7 +403,7 @@ describe("redis.Instance create", () => {
     expect(calls(creates)).toEqual(["CreateInstance -> 0", "CreateInstance"]);
     expect(creates[0].params.Token).toMatch(/^[0-9a-f-]{36}$/);
     expect(creates[1].params.Token).toBe(creates[0].params.Token);
-    expect(creates[0].params).toMatchObject({ RegionId: REGION, InstanceClass: SMALL, EngineVersion: "7.0", ChargeType: "PostPaid", VSwitchId: "vsw-bp1test", ZoneId: "cn-hangzhou-h", NetworkType: "VPC", Password: "******" });
+    expect(creates[0].params).toMatchObject({ RegionId: REGION, InstanceClass: SMALL, EngineVersion: "7.0", ChargeType: "PostPaid", VSwitchId: "vsw-default-cn-hangzhou-h", ZoneId: "cn-hangzhou-h", NetworkType: "VPC", Password: "******" });
     expect((await env.admin.instances("r-kvstore")).map((i) => i.id)).toEqual([id]);
     expect(await env.admin.instance(id)).toMatchObject({ status: "Normal", EngineVersion: "7.0", InstanceReleaseProtection: false });
     expect(outs).toMatchObject({
@@ -468,7 +468,7 @@ describe("redis.Instance create", () => {
 });
 
 describe("redis.Instance check", () => {
-  const CREATE = { instanceClass: SMALL, vSwitchId: "vsw-bp1test", zoneId: "cn-hangzhou-h", password: PASSWORD };
+  const CREATE = { instanceClass: SMALL, vSwitchId: "vsw-default-cn-hangzhou-h", zoneId: "cn-hangzhou-h", password: PASSWORD };
 
   it("accepts the documented examples, and values not known yet during preview", async () => {
     expect((await instance.check({}, { ...CREATE, engineVersion: "7.0", chargeType: "PostPaid", purgeRecycleBin: true })).failures).toEqual([]);
@@ -517,7 +517,7 @@ describe("redis.Instance check", () => {
 });
 
 describe("redis.Instance diff, update and read", () => {
-  const INPUTS = { instanceClass: SMALL, engineVersion: "7.0", vSwitchId: "vsw-bp1test", zoneId: "cn-hangzhou-h", password: PASSWORD };
+  const INPUTS = { instanceClass: SMALL, engineVersion: "7.0", vSwitchId: "vsw-default-cn-hangzhou-h", zoneId: "cn-hangzhou-h", password: PASSWORD };
 
   it("compares outputs with the same inputs as unchanged, and sorts changes into replacements and updates", async () => {
     await env.reset();

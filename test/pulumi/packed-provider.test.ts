@@ -8,7 +8,7 @@ import { cleanupHarness, createProject, dynamicType, packPackage, Project, Provi
 
 const TIME_SCALE = 0.01;
 const REGION = "cn-hangzhou";
-const LAUNCH = { imageId: "ubuntu_22_04_x64", instanceType: "ecs.g7.large", vSwitchId: "vsw-bp1test", securityGroupId: "sg-bp1test" };
+const LAUNCH = { imageId: "ubuntu_22_04_x64", instanceType: "ecs.g7.large", vSwitchId: "vsw-default-cn-hangzhou-b", securityGroupId: "sg-default-cn-hangzhou" };
 const ECS_TYPE = dynamicType("ecs.Instance", "alicloud-release");
 
 let emu: RunningEmulator;
@@ -70,8 +70,8 @@ describe("the resource classes in a user's program", () => {
         call: (a) => a.inputs,
       }, "proj", "dev", false);
       const { ecs, mongodb, redis } = require("pulumi-alicloud-release");
-      new ecs.Instance("web", { imageId: "img", instanceType: "t", vSwitchId: "vsw-1", securityGroupId: "sg-1" });
-      new ecs.InstanceSet("pool", { amount: 3, imageId: "img", instanceType: "t", vSwitchId: "vsw-1", securityGroupId: "sg-1" });
+      new ecs.Instance("web", { imageId: "img", instanceType: "t", vSwitchId: "vsw-default-cn-hangzhou-b", securityGroupId: "sg-default-cn-hangzhou" });
+      new ecs.InstanceSet("pool", { amount: 3, imageId: "img", instanceType: "t", vSwitchId: "vsw-default-cn-hangzhou-b", securityGroupId: "sg-default-cn-hangzhou" });
       new mongodb.Instance("db", { engineVersion: "7.0", dbInstanceClass: "c", dbInstanceStorage: 20, accountPassword: "Mongo-Pw-123" });
       new redis.Instance("cache", { instanceClass: "c", password: "Redis-Pw-456" });`);
     const seen = Object.fromEntries(
@@ -218,7 +218,7 @@ async function createVia(subpath: string, type: string, name: string, props: Rec
 
 describe("mongodb.Instance through the dynamic-provider process", () => {
   const type = dynamicType("mongodb.Instance", "alicloud-release");
-  const spec = { engineVersion: "7.0", dbInstanceClass: "dds.mongo.mid", dbInstanceStorage: 20, vSwitchId: "vsw-bp1test", zoneId: "cn-hangzhou-h" };
+  const spec = { engineVersion: "7.0", dbInstanceClass: "dds.mongo.mid", dbInstanceStorage: 20, vSwitchId: "vsw-default-cn-hangzhou-h", zoneId: "cn-hangzhou-h" };
 
   it("releases a pay-as-you-go instance with DeleteDBInstance", async () => {
     const { id, outputs } = await createVia("mongodb/instance-provider", type, "orders", { ...spec, chargeType: "PostPaid" });
@@ -259,7 +259,7 @@ describe("redis.Instance through the dynamic-provider process", () => {
 
   it("releases to the recycle bin and purges it with DestroyInstance; the password is nowhere", async () => {
     const { id, outputs } = await createVia("redis/instance-provider", type, "cache", {
-      instanceClass: "redis.master.small.default", engineVersion: "7.0", vSwitchId: "vsw-bp1test", zoneId: "cn-hangzhou-h", chargeType: "PostPaid", password, purgeRecycleBin: true,
+      instanceClass: "redis.master.small.default", engineVersion: "7.0", vSwitchId: "vsw-default-cn-hangzhou-h", zoneId: "cn-hangzhou-h", chargeType: "PostPaid", password, purgeRecycleBin: true,
     });
     expect(id).toMatch(/^r-/);
     expect(JSON.stringify(outputs)).not.toContain(password);
@@ -273,7 +273,7 @@ describe("redis.Instance through the dynamic-provider process", () => {
   });
 
   it("keeps a released instance in the recycle bin by default and says until when", async () => {
-    const { id, outputs } = await createVia("redis/instance-provider", type, "kept", { instanceClass: "redis.master.small.default", vSwitchId: "vsw-bp1test", zoneId: "cn-hangzhou-h" });
+    const { id, outputs } = await createVia("redis/instance-provider", type, "kept", { instanceClass: "redis.master.small.default", vSwitchId: "vsw-default-cn-hangzhou-h", zoneId: "cn-hangzhou-h" });
     await provider.delete(id, urn(type, "kept"), outputs);
     expect((await admin.instance(id))?.status).toBe("Released");
     const line = await provider.waitForLine("stderr", `${id}: kept in the recycle bin`);

@@ -11,6 +11,7 @@ import * as ecsSet from "../../provider/ecs/instance-set-provider";
 import * as mongo from "../../provider/mongodb/instance-provider";
 import * as redis from "../../provider/redis/instance-provider";
 import { isDryRun, useEmulatorForProvider } from "../support/provider-env";
+import { defaultSecurityGroupId, defaultVSwitchId } from "../support/network";
 import { changeCalls, idsOf } from "../support/reliability";
 import { ddsCall, ecsClient, kvClient } from "../support/sdk";
 
@@ -18,7 +19,7 @@ const env = useEmulatorForProvider({ "ecs.pending": 1, "ecs.starting": 1, "ecs.s
 const A = "cn-hangzhou";
 const B = "cn-shanghai";
 const NOWHERE = "xx-nowhere-1";
-const LAUNCH = { imageId: "ubuntu_22_04_x64", instanceType: "ecs.g7.large", vSwitchId: "vsw-bp1test", securityGroupId: "sg-bp1test" };
+const LAUNCH = { imageId: "ubuntu_22_04_x64", instanceType: "ecs.g7.large", vSwitchId: "vsw-default-cn-hangzhou-b", securityGroupId: "sg-default-cn-hangzhou" };
 const GHOST = { ecs: "i-bp1doesnotexist0000", dds: "dds-bp1doesnotexist000", kv: "r-bp1doesnotexist0000" };
 
 // ---- check ----------------------------------------------------------------------------------------------
@@ -80,7 +81,8 @@ describe("6. check: every bad input is a precise failure, without any API call",
 // ---- create and delete ----------------------------------------------------------------------------------
 
 async function ecsIn(region: string, amount = 1): Promise<string[]> {
-  const res = await ecsClient(env.emu.url).runInstances(new Ecs.RunInstancesRequest({ regionId: region, ...LAUNCH, amount }));
+  const network = { vSwitchId: defaultVSwitchId(`${region}-b`), securityGroupId: defaultSecurityGroupId(region) };
+  const res = await ecsClient(env.emu.url).runInstances(new Ecs.RunInstancesRequest({ regionId: region, ...LAUNCH, ...network, amount }));
   return res.body!.instanceIdSets!.instanceIdSet!;
 }
 async function ddsIn(region: string): Promise<string> {

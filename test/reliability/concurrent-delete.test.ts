@@ -13,9 +13,9 @@ import { until } from "../support/reliability";
 
 const env = useEmulatorForProvider({ "ecs.pending": 1, "ecs.starting": 1, "dds.creating": 1, "kv.creating": 1, "ecs.stopping": 50, "dds.deleting": 50, "kv.releasing": 50 });
 const REGION = "cn-hangzhou";
-const LAUNCH = { regionId: REGION, imageId: "ubuntu_22_04_x64", instanceType: "ecs.g7.large", vSwitchId: "vsw-bp1test", securityGroupId: "sg-bp1test" };
-const MONGO = { regionId: REGION, engineVersion: "7.0", dbInstanceClass: "dds.mongo.mid", dbInstanceStorage: 20, vSwitchId: "vsw-bp1test", zoneId: "cn-hangzhou-h" };
-const REDIS = { regionId: REGION, instanceClass: "redis.master.small.default", vSwitchId: "vsw-bp1test", zoneId: "cn-hangzhou-h" };
+const LAUNCH = { regionId: REGION, imageId: "ubuntu_22_04_x64", instanceType: "ecs.g7.large", vSwitchId: "vsw-default-cn-hangzhou-b", securityGroupId: "sg-default-cn-hangzhou" };
+const MONGO = { regionId: REGION, engineVersion: "7.0", dbInstanceClass: "dds.mongo.mid", dbInstanceStorage: 20, vSwitchId: "vsw-default-cn-hangzhou-h", zoneId: "cn-hangzhou-h" };
+const REDIS = { regionId: REGION, instanceClass: "redis.master.small.default", vSwitchId: "vsw-default-cn-hangzhou-h", zoneId: "cn-hangzhou-h" };
 
 type Delete = (id: string, outs: Record<string, unknown>) => Promise<void>;
 

@@ -17,9 +17,9 @@ import { notReleased } from "../support/emulator";
 const env = useEmulatorForProvider({ "ecs.pending": 1, "ecs.starting": 1, "ecs.stopping": 2, "ecs.release": 2, "dds.creating": 1, "dds.deleting": 2, "kv.creating": 1, "kv.releasing": 2, "kv.destroying": 2 });
 const REGION = "cn-hangzhou";
 const HTTP_TIMEOUT_MS = 500;
-const LAUNCH = { regionId: REGION, imageId: "ubuntu_22_04_x64", instanceType: "ecs.g7.large", vSwitchId: "vsw-bp1test", securityGroupId: "sg-bp1test" };
-const MONGO = { regionId: REGION, engineVersion: "7.0", dbInstanceClass: "dds.mongo.mid", dbInstanceStorage: 20, vSwitchId: "vsw-bp1test", zoneId: "cn-hangzhou-h", accountPassword: "Tr0ub4dor&3-horse" };
-const REDIS = { regionId: REGION, instanceClass: "redis.master.small.default", engineVersion: "7.0", vSwitchId: "vsw-bp1test", zoneId: "cn-hangzhou-h", password: "Pw-Sh0uld-Never-Leak", purgeRecycleBin: true };
+const LAUNCH = { regionId: REGION, imageId: "ubuntu_22_04_x64", instanceType: "ecs.g7.large", vSwitchId: "vsw-default-cn-hangzhou-b", securityGroupId: "sg-default-cn-hangzhou" };
+const MONGO = { regionId: REGION, engineVersion: "7.0", dbInstanceClass: "dds.mongo.mid", dbInstanceStorage: 20, vSwitchId: "vsw-default-cn-hangzhou-h", zoneId: "cn-hangzhou-h", accountPassword: "Tr0ub4dor&3-horse" };
+const REDIS = { regionId: REGION, instanceClass: "redis.master.small.default", engineVersion: "7.0", vSwitchId: "vsw-default-cn-hangzhou-h", zoneId: "cn-hangzhou-h", password: "Pw-Sh0uld-Never-Leak", purgeRecycleBin: true };
 
 beforeAll(() => {
   // A reply slower than this is lost to the client (the faults below delay 800 ms).

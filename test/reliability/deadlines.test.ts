@@ -18,9 +18,9 @@ const DEADLINE_S = 2;
 const MARGIN_MS = 2000;
 /** Longer than the deadline: the server holds the request, then runs it. */
 const HOLD_MS = 10_000;
-const LAUNCH = { regionId: REGION, imageId: "ubuntu_22_04_x64", instanceType: "ecs.g7.large", vSwitchId: "vsw-bp1test", securityGroupId: "sg-bp1test" };
-const MONGO = { regionId: REGION, engineVersion: "7.0", dbInstanceClass: "dds.mongo.mid", dbInstanceStorage: 20, vSwitchId: "vsw-bp1test", zoneId: "cn-hangzhou-h" };
-const REDIS = { regionId: REGION, instanceClass: "redis.master.small.default", vSwitchId: "vsw-bp1test", zoneId: "cn-hangzhou-h", purgeRecycleBin: true };
+const LAUNCH = { regionId: REGION, imageId: "ubuntu_22_04_x64", instanceType: "ecs.g7.large", vSwitchId: "vsw-default-cn-hangzhou-b", securityGroupId: "sg-default-cn-hangzhou" };
+const MONGO = { regionId: REGION, engineVersion: "7.0", dbInstanceClass: "dds.mongo.mid", dbInstanceStorage: 20, vSwitchId: "vsw-default-cn-hangzhou-h", zoneId: "cn-hangzhou-h" };
+const REDIS = { regionId: REGION, instanceClass: "redis.master.small.default", vSwitchId: "vsw-default-cn-hangzhou-h", zoneId: "cn-hangzhou-h", purgeRecycleBin: true };
 
 type Product = "ecs" | "dds" | "r-kvstore";
 

@@ -20,9 +20,9 @@ const CRED = { accessKeyId: "STS.NT-reliability-key", accessKeySecret: "rel/Secr
 const REDIS_PASSWORD = "Rd5!Pa55+w0rd&x=y";
 const MONGO_PASSWORD = "Mg0%Pa55#w0rd&z=";
 const SECRETS = { accessKeySecret: CRED.accessKeySecret, securityToken: CRED.securityToken, redisPassword: REDIS_PASSWORD, mongoPassword: MONGO_PASSWORD };
-const LAUNCH = { imageId: "ubuntu_22_04_x64", instanceType: "ecs.g7.large", vSwitchId: "vsw-bp1test", securityGroupId: "sg-bp1test" };
-const MONGO = { engineVersion: "7.0", dbInstanceClass: "dds.mongo.mid", dbInstanceStorage: 20, vSwitchId: "vsw-bp1test", zoneId: "cn-hangzhou-h", chargeType: "PostPaid", accountPassword: MONGO_PASSWORD };
-const REDIS = { instanceClass: "redis.master.small.default", engineVersion: "7.0", vSwitchId: "vsw-bp1test", zoneId: "cn-hangzhou-h", password: REDIS_PASSWORD, purgeRecycleBin: true };
+const LAUNCH = { imageId: "ubuntu_22_04_x64", instanceType: "ecs.g7.large", vSwitchId: "vsw-default-cn-hangzhou-b", securityGroupId: "sg-default-cn-hangzhou" };
+const MONGO = { engineVersion: "7.0", dbInstanceClass: "dds.mongo.mid", dbInstanceStorage: 20, vSwitchId: "vsw-default-cn-hangzhou-h", zoneId: "cn-hangzhou-h", chargeType: "PostPaid", accountPassword: MONGO_PASSWORD };
+const REDIS = { instanceClass: "redis.master.small.default", engineVersion: "7.0", vSwitchId: "vsw-default-cn-hangzhou-h", zoneId: "cn-hangzhou-h", password: REDIS_PASSWORD, purgeRecycleBin: true };
 /** The client timeout of the destroying processes: a reply slower than this (faults use 800 ms) is lost. */
 const HTTP_TIMEOUT_MS = 500;
 const PARALLEL = 32;

@@ -1,8 +1,9 @@
-// Real SDK clients pointed at an emulator, for conformance tests: ECS and R-KVStore through their npm
+// Real SDK clients pointed at an emulator, for conformance tests: ECS, R-KVStore and VPC through their npm
 // SDKs, DDS through openapi-core's generic callApi (there is no DDS package on npm).
 import Ecs from "@alicloud/ecs20140526";
 import OpenApi, { $OpenApiUtil, OpenApiUtil } from "@alicloud/openapi-core";
 import Kv from "@alicloud/r-kvstore20150101";
+import Vpc from "@alicloud/vpc20160428";
 import * as $dara from "@darabonba/typescript";
 
 export type SignatureMode = "acs3" | "v1";
@@ -32,6 +33,7 @@ export function sdkConfig(url: string, o: ClientOptions = {}): $OpenApiUtil.Conf
 
 export const ecsClient = (url: string, o?: ClientOptions): Ecs => new Ecs(sdkConfig(url, o));
 export const kvClient = (url: string, o?: ClientOptions): Kv => new Kv(sdkConfig(url, o));
+export const vpcClient = (url: string, o?: ClientOptions): Vpc => new Vpc(sdkConfig(url, o));
 
 /** Any RPC call through openapi-core's generic callApi (how DDS is called: there is no DDS package on npm). */
 export async function rpcCall(url: string, version: string, action: string, query: Record<string, unknown>, o?: ClientOptions): Promise<Record<string, unknown>> {

@@ -26,7 +26,7 @@ const TIME_SCALE = 0.01;
 const DURATIONS = { "dds.creating": 60, "kv.creating": 60, "dds.lockAfterExpiry": 120 };
 const STACK = "npm-start";
 const PARALLEL = 8;
-const PROJECT_CONFIG = { vSwitchId: "vsw-bp1ephemeral", securityGroupId: "sg-bp1ephemeral", zoneId: "cn-hangzhou-h", workerCount: "12" };
+const PROJECT_CONFIG = { vSwitchId: "vsw-default-cn-hangzhou-h", securityGroupId: "sg-default-cn-hangzhou", zoneId: "cn-hangzhou-h", workerCount: "12" };
 const REGION = "cn-hangzhou";
 
 interface PhaseResult {
