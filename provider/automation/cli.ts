@@ -91,7 +91,10 @@ function parse(argv: string[]): { command: string; v: Values } {
   if (extra.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(extra[0])}`);
   const wrong = Object.keys(v).filter((k) => !COMMON.includes(k) && !COMMAND_FLAGS[command].includes(k));
   if (wrong.length > 0) throw new UsageError(`--${wrong[0]} is not a flag of ${command}`);
-  if (command !== "sweep" && !v["stack-file"] && (!v.project || !v.stack)) throw new UsageError(`${command} needs --project and --stack, or --stack-file`);
+  if (command === "destroy") {
+    if (v["stack-file"]) throw new UsageError("destroy runs through the Automation API: pass --stack (and --cwd, --backend), not --stack-file");
+    if (!v.stack) throw new UsageError("destroy needs --stack (the Automation API selects the stack by name; --project defaults to Pulumi.yaml's)");
+  } else if (command !== "sweep" && !v["stack-file"] && (!v.project || !v.stack)) throw new UsageError(`${command} needs --project and --stack, or --stack-file`);
   return { command, v };
 }
 
@@ -140,9 +143,8 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
       io.stdout(v.json ? json(r) : formatStatus(r));
       return r.entries.length === 0 ? 0 : 1;
     }
-    if (!v.stack) throw new UsageError("destroy needs --stack (the Automation API selects the stack by name)");
     const r = await destroy({
-      project: v.project, stack: v.stack, workDir: v.cwd, backendUrl: v.backend, parallel: positiveInt("parallel", v.parallel), regions: v.region,
+      project: v.project, stack: v.stack!, workDir: v.cwd, backendUrl: v.backend, parallel: positiveInt("parallel", v.parallel), regions: v.region,
       skipSweep: v["skip-sweep"] === true, sweepDeleteOptions: deleteOptions(v), onProgress: progress, onOutput: (t) => io.stderr(t),
     });
     io.stdout(v.json ? json({ ...r, events: undefined }) : formatDestroy(r));

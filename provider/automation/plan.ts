@@ -2,12 +2,7 @@
 // describe calls and the release lifecycles' own decisions (provider/<product>/decision.ts), with no call that
 // changes anything. Where the API has a dry run (ECS StopInstances / DeleteInstances DryRun=true) it says whether
 // the credentials are allowed to do it.
-import * as Ecs from "@alicloud/ecs20140526";
-import * as $dara from "@darabonba/typescript";
-import { checkCredentials, ecsClient } from "../core/clients";
-import { withRetry } from "../core/retry";
-import { ECS_CATALOG } from "../ecs/errors";
-import { asApiFailure, ReleaseError } from "../core/failure";
+import { checkCredentials } from "../core/clients";
 import { deleteOptionsFrom } from "../core/options";
 import { resolveRegion } from "../core/settings";
 import { Deadline } from "../core/timing";
@@ -19,7 +14,6 @@ import { isStandaloneClass, RECYCLE_BIN_DAYS } from "../mongodb/release";
 import * as kvApi from "../redis/api";
 import { decideRedisRelease, recycleBinUntil } from "../redis/decision";
 import { redisDeleteOptionsFrom } from "../redis/inputs";
-import { isAccessCode } from "./errors";
 import { loadStack, StackResource, StackSourceOptions } from "./stack";
 
 export type PlanOutcome = "release" | "refuse" | "retain" | "wait-for-lock" | "recycle-bin" | "gone" | "releasing" | "denied";
@@ -124,37 +118,24 @@ async function planEcs(r: StackResource, regionId: string): Promise<PlannedInsta
   return planned;
 }
 
-/** StopInstances / DeleteInstances with DryRun=true: DRYRUN.SUCCESS means the credentials may do it; nothing changes. */
+/**
+ * StopInstances / DeleteInstances with DryRun=true, through the release's own permission check (ecs/api.ts): a
+ * denial (Forbidden.RAM and the like) means destroy would fail on it; nothing changes either way.
+ */
 async function ecsDryRuns(regionId: string, toRelease: PlannedInstance[], deadline: Deadline, resource: string): Promise<void> {
   if (toRelease.length === 0) return;
-  const stopIds = toRelease.filter((p) => p.steps.includes("StopInstances")).map((p) => p.instanceId);
-  const deleteIds = toRelease.map((p) => p.instanceId);
-  const attempt = async (action: string, call: (rt: $dara.RuntimeOptions) => Promise<unknown>): Promise<string> => {
-    try {
-      await withRetry(call, { deadline, catalog: ECS_CATALOG, context: { resource, ids: deleteIds, action: `${action} (DryRun)` } });
-      return "allowed";
-    } catch (e) {
-      const code = e instanceof ReleaseError ? e.code : asApiFailure(e).code;
-      if (code === "DRYRUN.SUCCESS" || code === "DryRunOperation") return "allowed";
-      return code || `refused (${action})`;
-    }
+  const check = async (action: ecsApi.CheckedAction, ids: string[]): Promise<Map<string, string>> => {
+    const answers = await Promise.all(ecsApi.checkPermission(regionId, action, ids, deadline, resource));
+    return new Map(ids.map((id, i) => [id, answers[i].denial ? answers[i].denial.code : "allowed"]));
   };
-  const client = ecsClient(regionId);
-  const results: Record<string, string> = {};
-  for (let i = 0; i < deleteIds.length; i += ecsApi.MAX_IDS_PER_CALL) {
-    const chunk = deleteIds.slice(i, i + ecsApi.MAX_IDS_PER_CALL);
-    const stopChunk = chunk.filter((id) => stopIds.includes(id));
-    if (stopChunk.length > 0) {
-      results[`StopInstances:${i}`] = await attempt("StopInstances", (rt) => client.stopInstancesWithOptions(new Ecs.StopInstancesRequest({ regionId, instanceId: stopChunk, dryRun: true }), rt));
-    }
-    results[`DeleteInstances:${i}`] = await attempt("DeleteInstances", (rt) => client.deleteInstancesWithOptions(new Ecs.DeleteInstancesRequest({ regionId, instanceId: chunk, dryRun: true }), rt));
-    for (const p of toRelease.filter((x) => chunk.includes(x.instanceId))) {
-      p.permissions = { ...(stopChunk.includes(p.instanceId) ? { StopInstances: results[`StopInstances:${i}`] } : {}), DeleteInstances: results[`DeleteInstances:${i}`] };
-      const denied = Object.entries(p.permissions).filter(([, v]) => isAccessCode(v));
-      if (denied.length > 0) {
-        p.outcome = "denied";
-        p.detail = `the credentials may not: ${denied.map(([a, c]) => `${a} (${c})`).join(", ")}`;
-      }
+  const stops = await check("StopInstances", toRelease.filter((p) => p.steps.includes("StopInstances")).map((p) => p.instanceId));
+  const deletes = await check("DeleteInstances", toRelease.map((p) => p.instanceId));
+  for (const p of toRelease) {
+    p.permissions = { ...(stops.has(p.instanceId) ? { StopInstances: stops.get(p.instanceId)! } : {}), DeleteInstances: deletes.get(p.instanceId)! };
+    const denied = Object.entries(p.permissions).filter(([, v]) => v !== "allowed");
+    if (denied.length > 0) {
+      p.outcome = "denied";
+      p.detail = `the credentials may not: ${denied.map(([a, c]) => `${a} (${c})`).join(", ")}`;
     }
   }
 }

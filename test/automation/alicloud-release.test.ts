@@ -233,6 +233,7 @@ describe("the command's contract", () => {
       [["status", "--stack-file", path.join(project.dir, "package.json"), "--project", "p", "--stack", "s"], undefined, /is not a `pulumi stack export` file/],
       [["status", "--project", "p", "--stack", "s"], undefined, /needs the Pulumi CLI/],
       [["destroy", "--project", "p", "--stack", "s"], undefined, /destroy needs the Pulumi CLI/],
+      [["destroy", "--stack-file", file], undefined, /destroy runs through the Automation API: pass --stack/],
       [["sweep", "--stack-file", file, "--project", "p", "--stack", "s", "--region", REGION], cloudEnv({ ALIBABA_CLOUD_ACCESS_KEY_ID: "", ALIBABA_CLOUD_ACCESS_KEY_SECRET: "", ALIBABA_CLOUD_CREDENTIALS_FILE: "/nonexistent", HOME: "/nonexistent" }), /No Alibaba Cloud credentials/],
       [["sweep", "--stack-file", file, "--project", "p", "--stack", "s", "--region", REGION], cloudEnv({ ALIBABA_CLOUD_ACCESS_KEY_ID: "someone-else" }), /InvalidAccessKeyId/],
     ];
