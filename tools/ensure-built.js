@@ -10,7 +10,7 @@ const repo = path.resolve(__dirname, "..");
 const outDir = path.join(__dirname, ".build");
 const stamp = path.join(outDir, ".built");
 // Everything the tools compile or import: their own sources, the harness they reuse, the emulator admin client.
-const inputs = ["tools/local-engine", "tools/demo", "examples/automation", "test/support", "emulator", "provider", "tools/tsconfig.json", "tsconfig.json"];
+const inputs = ["tools/local-engine", "tools/alicloud-double", "tools/demo", "bench/mixed-stack.ts", "examples/automation", "test/support", "emulator", "provider", "tools/tsconfig.json", "tsconfig.json"];
 
 function newestMtime(p) {
   let st;

@@ -63,7 +63,8 @@ const nameOf = (urn: string): string => urn.slice(urn.lastIndexOf("::") + 2);
 
 /** A set's instance ids (outputs.instanceIds: its own id joins them), else the resource id. */
 function idsOf(old: { id?: string; outputs?: Record<string, unknown> } | undefined): string[] {
-  const lists = Object.entries(old?.outputs ?? {}).filter(([k, v]) => /Ids$/.test(k) && Array.isArray(v));
+  // Only instanceIds: other lists of ids in the outputs (securityGroupIds…) name what the instance uses, not it.
+  const lists = Object.entries(old?.outputs ?? {}).filter(([k, v]) => k === "instanceIds" && Array.isArray(v));
   const ids = lists.flatMap(([, v]) => (v as unknown[]).filter((x): x is string => typeof x === "string"));
   return ids.length ? [...new Set(ids)] : old?.id ? [old.id] : [];
 }

@@ -44,6 +44,11 @@ export const COMMON_CATALOG: Catalog = {
   InvalidParameter: { retry: "fatal", meaning: "A parameter value was rejected.", remedy: "Check the resource's inputs; if they look right, report it with the RequestId." },
   "InvalidAction.NotFound": { retry: "fatal", meaning: "The endpoint does not know this API action.", remedy: "Check ALICLOUD_RELEASE_ENDPOINT: it must point at Alibaba Cloud or at the emulator." },
   InvalidVersion: { retry: "fatal", meaning: "The endpoint does not serve this API version.", remedy: "Check ALICLOUD_RELEASE_ENDPOINT." },
+  // What a create answers about the network it names (RunInstances, CreateDBInstance, CreateInstance).
+  "InvalidVSwitchId.NotFound": { retry: "fatal", meaning: "The vSwitch named by vSwitchId does not exist in this region.", remedy: "Check vSwitchId and the region; a vSwitch created in the same program must be passed as its output (vsw.id), so the instance is created after it." },
+  "InvalidSecurityGroupId.NotFound": { retry: "fatal", meaning: "The security group named by securityGroupId does not exist in this region.", remedy: "Check securityGroupId and the region; pass a security group of the same program as its output (sg.id)." },
+  "InvalidVpcId.NotFound": { retry: "fatal", meaning: "The VPC named by vpcId does not exist in this region.", remedy: "Check vpcId and the region." },
+  "InvalidParameter.Mismatch": { retry: "fatal", meaning: "The vSwitch is not in the zone the instance is created in (or not in the security group's VPC).", remedy: "Give a vSwitch of the instance's zoneId, in the security group's VPC." },
 };
 
 /** Failures that are not API answers. */

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EmulatorAdmin, RunningEmulator, startEmulator } from "../../emulator";
 import { destroy as teardown } from "../../provider/automation";
 import { cleanupHarness, createProject, makeTempDir, packPackage, repoRoot, type Project } from "../support/pulumi-harness";
+import { alicloudEmulatorConfig } from "../../tools/demo/alicloud-config";
 import { notReleased } from "../support/emulator";
 
 const hasPulumi = spawnSync("pulumi", ["version"], { stdio: "ignore" }).status === 0;
@@ -24,7 +25,7 @@ beforeAll(async () => {
   if (!hasPulumi) return;
   emu = await startEmulator({ timeScale: 0.01, durations: { "dds.creating": 60, "kv.creating": 60, "dds.lockAfterExpiry": 120 } });
   admin = new EmulatorAdmin(emu.url);
-  project = await createProject({ tarballs: [await packPackage()], name: "ephemeral-env" });
+  project = await createProject({ tarballs: [await packPackage()], name: "ephemeral-env", extraDeps: { "@pulumi/alicloud": "3.108.0" } });
   fs.copyFileSync(path.join(repoRoot, "examples/ephemeral-env/index.js"), path.join(project.dir, "index.js"));
   envVars = {
     ALICLOUD_RELEASE_ENDPOINT: emu.url,
@@ -48,9 +49,8 @@ async function upExample(overrideProtection: boolean): Promise<void> {
   const stack = await LocalWorkspace.createOrSelectStack({ stackName: STACK, workDir: project.dir }, { envVars });
   await stack.setAllConfig({
     "alicloud:region": { value: "cn-hangzhou" },
-    vSwitchId: { value: "vsw-default-cn-hangzhou-h" },
-    securityGroupId: { value: "sg-default-cn-hangzhou" },
-    zoneId: { value: "cn-hangzhou-h" },
+    // The example's network comes from @pulumi/alicloud's real provider plugin here, pointed at the emulator.
+    ...Object.fromEntries(Object.entries(alicloudEmulatorConfig(emu.url)).map(([k, value]) => [k, { value }])),
     workerCount: { value: "3" },
     overrideProtection: { value: String(overrideProtection) },
     redisPassword: { value: "Automation-Redis-Pw-1", secret: true },
@@ -75,7 +75,8 @@ describe("alicloud-release destroy (Automation API)", () => {
   it.skipIf(!hasPulumi)("reports a failed delete and what was left, then releases everything once fixed (skipped: needs the pulumi CLI on PATH)", async () => {
     await upExample(false);
     const failed = await teardown({ workDir: project.dir, stack: STACK, envVars, parallel: 8, regions: ["cn-hangzhou"] });
-    expect(failed.left.map((l) => l.urn.split("::").pop())).toEqual(["bastion"]);
+    // The bastion is left, and so is the network it still holds (its vSwitch, security group and VPC).
+    expect(failed.left.map((l) => l.urn.split("::").pop()).sort()).toEqual(["app-vsw", "bastion", "sg", "vpc"]);
     const bastion = failed.report.resources.find((r) => r.name === "bastion")!;
     expect(bastion.status).toBe("failed");
     expect(bastion.error).toContain("release protection (DeletionProtection) is on");

@@ -13,13 +13,16 @@ import { destroy, up, type EngineOptions, type EngineResult, type LocalEngineEve
 import { Crypter } from "../../tools/local-engine/secrets";
 import { killTree, makeTempDir, run, trackChild } from "../support/harness-proc";
 import { emulatorEnv, writeProgram } from "../support/programs";
+import { leftoverNetwork, networkDeleteStats } from "../../tools/demo/network-deletes";
 import { cleanupHarness, createProject, harnessTimings, packDirectory, packPackage, repoRoot, type Project } from "../support/pulumi-harness";
 import { notReleased } from "../support/emulator";
 
 const TIME_SCALE = 0.01;
+const ALICLOUD_VERSION = "3.108.0";
 const PASSPHRASE = "e2e-passphrase";
 const REDIS_PASSWORD = "E2e-Redis-Pw-7f3a9c";
-const EXAMPLE_CONFIG = { "alicloud:region": "cn-hangzhou", vSwitchId: "vsw-default-cn-hangzhou-h", securityGroupId: "sg-default-cn-hangzhou", zoneId: "cn-hangzhou-h", workerCount: "12" };
+// The example creates its own network (VPC, vSwitches, security group) with @pulumi/alicloud, served by the double.
+const EXAMPLE_CONFIG = { "alicloud:region": "cn-hangzhou", workerCount: "12" };
 const LAUNCH = `{ imageId: "ubuntu_22_04_x64", instanceType: "ecs.g7.large", vSwitchId: "vsw-default-cn-hangzhou-b", securityGroupId: "sg-default-cn-hangzhou" }`;
 const ECS = "pulumi-nodejs:dynamic/alicloud-release:ecs.Instance";
 
@@ -65,7 +68,7 @@ beforeAll(async () => {
   emu = await startEmulator({ timeScale: TIME_SCALE, durations: { "dds.creating": 60, "kv.creating": 60, "dds.lockAfterExpiry": 120 } });
   admin = new EmulatorAdmin(emu.url);
   tarball = await packPackage();
-  project = await createProject({ tarballs: [tarball], name: "e2e" });
+  project = await createProject({ tarballs: [tarball], name: "e2e", extraDeps: { "@pulumi/alicloud": ALICLOUD_VERSION } });
 }, 300_000);
 
 beforeEach(async () => {
@@ -86,10 +89,15 @@ describe("examples/ephemeral-env through the local engine", () => {
 
     const created = await timedRun("example up", up(o));
     expect(created.ok, why(created)).toBe(true);
-    expect(names(created.remaining)).toEqual(["bastion", "build-runner", "cache", "licensed", "reporting-db", "sessions-db", "web", "workers"]);
+    expect(names(created.remaining)).toEqual([
+      "app-vsw", "bastion", "build-runner", "cache", "data-vsw", "legacy-api", "legacy-api-release", "licensed", "reporting-db", "sessions-db", "sg", "vpc", "web", "workers",
+    ]);
     expect(created.outputs.workerIds).toHaveLength(12);
     const live = await admin.instances();
-    expect(live.filter((i) => i.product === "ecs")).toHaveLength(16);
+    expect(live.filter((i) => i.product === "ecs")).toHaveLength(17);
+    // Every instance sits in the stack's own network.
+    const network = await admin.network({ includeDefault: false });
+    expect(network.vSwitches.flatMap((v) => v.usedBy).sort()).toEqual(live.map((i) => i.id).sort());
     expect(live.filter((i) => i.product === "dds")).toHaveLength(2);
     expect(live.filter((i) => i.product === "r-kvstore")).toHaveLength(1);
 
@@ -102,10 +110,16 @@ describe("examples/ephemeral-env through the local engine", () => {
     expect((cache.outputs.__provider as string).match(/require\(/g)).toHaveLength(1);
 
     for (const i of live.filter((x) => x.chargeType === "PrePaid")) await admin.expire(i.id);
+    await admin.clearRequests();
     const destroyed = await timedRun("example destroy", destroy({ ...o, continueOnError: true }));
     expect(destroyed.ok, why(destroyed)).toBe(true);
     expect(notReleased(await admin.instances())).toEqual([]);
+    expect(await leftoverNetwork(admin)).toEqual([]);
     expect(readState(o).resources).toEqual([]);
+    // Every instance was gone before its network was touched: each network delete succeeded on its first call.
+    const net = networkDeleteStats(await admin.requests());
+    expect(net.deletes.map((d) => `${d.action} ${d.answers.join(",")}`).sort()).toEqual(["DeleteSecurityGroup OK", "DeleteVSwitch OK", "DeleteVSwitch OK", "DeleteVpc OK"]);
+    expect(net.dependencyViolations).toBe(0);
 
     // web and the workers depend on the cache and sessions-db: their deletes end before the databases' start.
     const started = deleteEvents(destroyed.events, "resourcePreEvent");
@@ -114,12 +128,12 @@ describe("examples/ephemeral-env through the local engine", () => {
 
     // The teardown report works on these events as on the CLI's: every resource deleted, provider lines attributed.
     const report = buildTeardownReport(destroyed.events);
-    expect(report).toMatchObject({ ok: true, deleted: 8, failed: 0 });
+    expect(report).toMatchObject({ ok: true, deleted: 14, failed: 0 });
     expect(report.resources.find((r) => r.name === "bastion")!.progress).toContain("release protection turned off (overrideProtection)");
     expect(report.resources.find((r) => r.name === "workers")!.ids).toHaveLength(12);
     expect(report.resources.find((r) => r.name === "cache")!.progress.join("\n")).toMatch(/DestroyInstance/);
     expect(JSON.stringify(destroyed.events)).not.toContain(REDIS_PASSWORD);
-  }, 120_000);
+  }, 240_000);
 });
 
 describe("examples/ephemeral-env destroyed under injected faults", () => {
@@ -139,6 +153,7 @@ describe("examples/ephemeral-env destroyed under injected faults", () => {
     expect(destroyed.failures).toEqual([]);
     expect(readState(o).resources).toEqual([]);
     expect(notReleased(await admin.instances())).toEqual([]);
+    expect(await leftoverNetwork(admin)).toEqual([]);
     expect(faults.injected).toBeGreaterThanOrEqual(FAULT_KINDS.length);
     timings.push(`chaos destroy: ${faults.injected} faults injected, ${(await admin.requests()).length} requests`);
   }, 180_000);

@@ -9,8 +9,9 @@ import { EmulatorAdmin, RunningEmulator, startEmulator } from "../../emulator";
 import type { RequestLogEntry } from "../../emulator/core/server";
 import { destroy, up, type EngineOptions, type EngineResult, type StateFile } from "../../tools/local-engine";
 import { defaultSecurityGroupId, defaultVSwitchId } from "../support/network";
-import { cleanupHarness, createProject, packPackage, type Project } from "../support/pulumi-harness";
+import { leftoverNetwork, networkDeleteStats } from "../../tools/demo/network-deletes";
 import { notReleased } from "../support/emulator";
+import { cleanupHarness, createProject, packPackage, type Project } from "../support/pulumi-harness";
 
 const TIME_SCALE = 0.01;
 const ALICLOUD_VERSION = "3.108.0";
@@ -20,7 +21,9 @@ let admin: EmulatorAdmin;
 let project: Project;
 
 beforeAll(async () => {
-  emu = await startEmulator({ timeScale: TIME_SCALE, durations: { "dds.creating": 60, "kv.creating": 60 } });
+  // A forced release of a running instance (Terraform's DeleteInstance(s) Force=true) takes 300 s here, not 60: long
+  // enough that a network delete issued right after an instance set's delete always finds its instances there.
+  emu = await startEmulator({ timeScale: TIME_SCALE, durations: { "dds.creating": 60, "kv.creating": 60, "ecs.gracefulRelease": 300 } });
   admin = new EmulatorAdmin(emu.url);
   project = await createProject({ tarballs: [await packPackage()], name: "mixed", extraDeps: { "@pulumi/alicloud": ALICLOUD_VERSION } });
 }, 300_000);
@@ -185,4 +188,76 @@ module.exports = { vmId: vm.id, adopted: releaseOf(vm).instanceId, setIds: set.i
     expect(callsFor(await admin.requests(), kept.id)).toContain("DeleteInstance");
     expect(notReleased(await admin.instances())).toEqual([]);
   }, 240_000);
+});
+
+describe("the network around the instances", () => {
+  // The stack of the issue in small: its own VPC, a vSwitch per zone and a security group (@pulumi/alicloud), an
+  // instance set, a MongoDB and a Redis instance in it; `plain` picks who deletes the instances.
+  const stack = (plain: boolean): string => `
+const vpc = new alicloud.vpc.Network("vpc", { vpcName: "mixed", cidrBlock: "172.16.0.0/16" });
+const app = new alicloud.vpc.Switch("app-vsw", { vpcId: vpc.id, zoneId: "cn-hangzhou-b", cidrBlock: "172.16.1.0/24" });
+const dataVsw = new alicloud.vpc.Switch("data-vsw", { vpcId: vpc.id, zoneId: "cn-hangzhou-h", cidrBlock: "172.16.2.0/24" });
+const sg = new alicloud.ecs.SecurityGroup("sg", { vpcId: vpc.id });
+const make = ${plain ? "(Cls, name, args) => new Cls(name, args)" : "(Cls, name, args) => withRelease(Cls, name, args, {}, { purgeRecycleBin: true })"};
+make(alicloud.ecs.EcsInstanceSet, "workers", { ...launch, amount: 5, vswitchId: app.id, securityGroupIds: [sg.id] });
+make(alicloud.mongodb.Instance, "db", { engineVersion: "7.0", dbInstanceClass: "dds.mongo.mid", dbInstanceStorage: 20, vswitchId: dataVsw.id, zoneId: "cn-hangzhou-h" });
+make(alicloud.kvstore.Instance, "cache", { instanceClass: "redis.master.small.default", engineVersion: "7.0", vswitchId: dataVsw.id, zoneId: "cn-hangzhou-h" });
+`;
+
+  it("with withRelease, destroy leaves nothing, and every vSwitch, security group and VPC delete succeeds on its first call", async () => {
+    const o = program("network-with-release", stack(false));
+    const created = await up(o);
+    expect(created.ok, why(created)).toBe(true);
+    await admin.clearRequests();
+    const gone = await destroy({ ...o, continueOnError: true });
+    expect(gone.ok, why(gone)).toBe(true);
+    expect(notReleased(await admin.instances())).toEqual([]);
+    expect(await leftoverNetwork(admin)).toEqual([]);
+    const net = networkDeleteStats(await admin.requests());
+    expect(net.deletes.map((d) => `${d.action} ${d.answers.join(",")}`).sort()).toEqual(["DeleteSecurityGroup OK", "DeleteVSwitch OK", "DeleteVSwitch OK", "DeleteVpc OK"]);
+    expect(net.dependencyViolations).toBe(0);
+  }, 240_000);
+
+  it("with plain @pulumi/alicloud instances, the network deletes meet DependencyViolation and succeed only on a retry", async () => {
+    const o = program("network-plain", stack(true));
+    const created = await up(o);
+    expect(created.ok, why(created)).toBe(true);
+    const idOf = (name: string): string => created.remaining.find((r) => r.urn.endsWith(`::${name}`))!.id!;
+    await admin.clearRequests();
+    const gone = await destroy({ ...o, continueOnError: true });
+    expect(gone.ok, why(gone)).toBe(true);
+    const net = networkDeleteStats(await admin.requests());
+    // The instance set's DeleteInstances returns before its instances are gone: the security group and the app
+    // vSwitch answer DependencyViolation, and Terraform's retries (3 s, then 5 s apart) carry them through.
+    expect(net.dependencyViolations).toBeGreaterThan(0);
+    const answers = (id: string): string[] => net.deletes.find((d) => d.id === id)!.answers;
+    for (const name of ["sg", "app-vsw"]) {
+      expect(answers(idOf(name))[0], name).toBe("DependencyViolation");
+      expect(answers(idOf(name)).at(-1), name).toBe("OK");
+    }
+    expect(net.firstCallOk).toBeLessThan(net.deletes.length);
+    // MongoDB and Redis were waited for: their vSwitch and the VPC went on the first call. The Redis instance stays
+    // in its recycle bin, which the alicloud provider never purges.
+    expect(answers(idOf("data-vsw"))).toEqual(["OK"]);
+    expect(answers(idOf("vpc"))).toEqual(["OK"]);
+    expect(notReleased(await admin.instances()).map((i) => [i.id, i.status])).toEqual([[idOf("cache"), "Released"]]);
+    expect(await leftoverNetwork(admin)).toEqual([]);
+  }, 240_000);
+
+  it("a create naming a vSwitch or security group that does not exist fails with the documented not-found code", async () => {
+    const cases = [
+      { name: "no-vsw", vSwitchId: "vsw-bp1doesnotexist", securityGroupId: defaultSecurityGroupId(), code: "InvalidVSwitchId.NotFound (HTTP 404): Specified virtual switch does not exist.", says: "The vSwitch named by vSwitchId does not exist in this region." },
+      { name: "no-sg", vSwitchId: defaultVSwitchId(), securityGroupId: "sg-bp1doesnotexist", code: "InvalidSecurityGroupId.NotFound (HTTP 404)", says: "The security group named by securityGroupId does not exist in this region." },
+    ];
+    for (const c of cases) {
+      const o = program(c.name, `const { ecs } = require("pulumi-alicloud-release");
+new ecs.Instance("vm", { imageId: launch.imageId, instanceType: launch.instanceType, vSwitchId: "${c.vSwitchId}", securityGroupId: "${c.securityGroupId}" });`);
+      const r = await up(o);
+      expect(r.ok).toBe(false);
+      expect(r.failures).toHaveLength(1);
+      expect(r.failures[0].message).toContain(`RunInstances failed with ${c.code}`);
+      expect(r.failures[0].message).toContain(c.says);
+    }
+    expect(notReleased(await admin.instances())).toEqual([]);
+  }, 120_000);
 });

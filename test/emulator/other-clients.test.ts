@@ -7,12 +7,13 @@ import { createServer, IncomingHttpHeaders, request as httpRequest, Server } fro
 import { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { useEmulator } from "../support/emulator";
-import { DEFAULT_REGION, defaultSecurityGroupId, defaultVSwitchId } from "../support/network";
+import { DEFAULT_REGION, defaultSecurityGroupId, defaultVpcId, defaultVSwitchId } from "../support/network";
 
 const t = useEmulator({ frozenClock: true });
 const ECS = "2014-05-26";
 const DDS = "2015-12-01";
 const KV = "2015-01-01";
+const VPC = "2016-04-28";
 const REGION = DEFAULT_REGION;
 
 // ---- the relay ------------------------------------------------------------------------------------------
@@ -251,6 +252,17 @@ describe("CreateInstance", () => {
     expect(protectedSub.code).toBe("InvalidParameter");
     expect((await t.admin.instances("ecs")).map((i) => i.chargeType).sort()).toEqual(["PostPaid", "PrePaid"]);
   });
+
+  it("checks the network it names as RunInstances does, and creates nothing when it does not exist", async () => {
+    const noVSwitch = await failure(ecs("CreateInstance", { ...base, VSwitchId: "vsw-bp1doesnotexist" }));
+    expect(noVSwitch.code).toBe("InvalidVSwitchId.NotFound");
+    const noGroup = await failure(ecs("CreateInstance", { ...base, SecurityGroupId: "sg-bp1doesnotexist" }));
+    expect(noGroup.code).toBe("InvalidSecurityGroupId.NotFound");
+    expect(await t.admin.instances("ecs")).toEqual([]);
+    // The default vSwitch of another zone places the instance there.
+    const created = await ecs("CreateInstance", { ...base, VSwitchId: defaultVSwitchId(`${REGION}-h`) });
+    expect((await ecs("DescribeInstanceAttribute", { InstanceId: created.InstanceId })).VpcAttributes).toMatchObject({ VSwitchId: defaultVSwitchId(`${REGION}-h`), VpcId: defaultVpcId() });
+  });
 });
 
 // ---- XML: the documented shape ----------------------------------------------------------------------------
@@ -262,6 +274,8 @@ function asXmlReadsIt(v: unknown): unknown {
     const items = v.map(asXmlReadsIt).filter((x) => x !== undefined);
     return items.length === 0 ? undefined : items.length === 1 ? items[0] : items;
   }
+  // pop-core reads JSON with json-bigint: a number beyond 2^53 (VPC OwnerId) is a BigNumber, its text the number.
+  if (typeof v === "object" && v.constructor?.name === "BigNumber") return String(v);
   if (typeof v === "object") {
     const entries = Object.entries(v as Body).map(([k, x]) => [k, asXmlReadsIt(x)] as const).filter(([, x]) => x !== undefined);
     return entries.length === 0 ? "" : Object.fromEntries(entries);
@@ -290,6 +304,8 @@ describe("Format=XML", () => {
       [ECS, "DescribeInstanceStatus", { RegionId: REGION }],
       [DDS, "DescribeDBInstances", { RegionId: REGION }],
       [KV, "DescribeInstances", { RegionId: REGION }],
+      [VPC, "DescribeVpcs", { RegionId: REGION }],
+      [VPC, "DescribeVSwitches", { RegionId: REGION }],
     ];
     for (const [version, action, params] of cases) {
       const { json, xml: doc } = await both(version, action, params);

@@ -129,9 +129,15 @@ describe("mongodb.Instance delete: pay-as-you-go", () => {
   describe("status conflicts (OperationDenied.DBInstanceStatus)", () => {
     it("retries a delete made while the instance is Creating until it is Running, with one ClientToken", async () => {
       await env.reset();
+      // The clock stands still until the first DeleteDBInstance has been refused (under load the instance could
+      // otherwise finish Creating before the delete gets there).
+      await env.admin.freezeClock(true);
       const id = await instance({}, { running: false });
       await logAfterSetup();
-      await provider.delete(id, outputsOf(id));
+      const deleting = provider.delete(id, outputsOf(id));
+      await until("a first DeleteDBInstance", async () => (await env.admin.requests({ action: "DeleteDBInstance" })).length > 0);
+      await env.admin.freezeClock(false);
+      await deleting;
       const deletes = await env.admin.requests({ action: "DeleteDBInstance" });
       expect(deletes.length).toBeGreaterThanOrEqual(2);
       expect(deletes.slice(0, -1).every((e) => e.status === 403 && e.code === "OperationDenied.DBInstanceStatus")).toBe(true);

@@ -3,7 +3,7 @@
 // alicloud/resource_alicloud_{vpc,vswitch,security_group,instance,ecs_instance_set,mongodb_instance,kvstore_instance}.go).
 // Inputs and outputs use the property names of @pulumi/alicloud's TypeScript types.
 import { randomUUID } from "node:crypto";
-import { incrementalWait, isExpected, needRetry, notFound, retryCall, sleep, tfError, waitForState, type Props, type TfContext } from "./tf";
+import { incrementalWait, isExpected, needRetry, notFound, read, retryCall, sleep, tfError, waitForState, type Props, type TfContext } from "./tf";
 
 export interface DoubleResource {
   /** Inputs a create needs (Check fails without them, naming the property). */
@@ -24,12 +24,12 @@ const first = <T>(v: unknown): T | undefined => (Array.isArray(v) ? (v[0] as T) 
 // ---------------------------------------------------------------------------------------------------- network
 
 async function vpcStatus(ctx: TfContext, id: string): Promise<string | undefined> {
-  const r = await ctx.rpc("Vpc", "DescribeVpcs", { RegionId: ctx.region, VpcId: id });
+  const r = await read(ctx, "Vpc", "DescribeVpcs", { RegionId: ctx.region, VpcId: id });
   return first<{ Status: string }>((r.Vpcs as { Vpc?: unknown })?.Vpc)?.Status;
 }
 
 async function vSwitchStatus(ctx: TfContext, id: string): Promise<string | undefined> {
-  const r = await ctx.rpc("Vpc", "DescribeVSwitches", { RegionId: ctx.region, VSwitchId: id });
+  const r = await read(ctx, "Vpc", "DescribeVSwitches", { RegionId: ctx.region, VSwitchId: id });
   return first<{ Status: string }>((r.VSwitches as { VSwitch?: unknown })?.VSwitch)?.Status;
 }
 
@@ -129,7 +129,7 @@ const VSWITCH_RETRY = [
 const ECS_STATUS_RETRY = ["IncorrectInstanceStatus", "DependencyViolation.RouteEntry", "IncorrectInstanceStatus.Initializing"];
 
 async function ecsStatuses(ctx: TfContext, ids: string[]): Promise<Map<string, string>> {
-  const r = await ctx.rpc("Ecs", "DescribeInstances", { RegionId: ctx.region, InstanceIds: JSON.stringify(ids), PageSize: 100 });
+  const r = await read(ctx, "Ecs", "DescribeInstances", { RegionId: ctx.region, InstanceIds: JSON.stringify(ids), PageSize: 100 });
   const list = ((r.Instances as { Instance?: { InstanceId: string; Status: string }[] })?.Instance ?? []);
   return new Map(list.map((x) => [x.InstanceId, x.Status]));
 }
@@ -218,7 +218,7 @@ const ecs: Record<"Instance" | "EcsInstanceSet", DoubleResource> = {
 /** A DescribeXxxAttribute's first record, or undefined when the API answers NotFound (the instance is gone). */
 async function attribute<T>(ctx: TfContext, product: "Dds" | "R-kvstore", action: string, params: Props, list: (r: Props) => unknown, notFoundCode: string): Promise<T | undefined> {
   try {
-    return first<T>(list(await ctx.rpc(product, action, params)));
+    return first<T>(list(await read(ctx, product, action, params)));
   } catch (e) {
     if (notFound(e, [notFoundCode])) return undefined;
     throw e;
@@ -267,7 +267,15 @@ const data: Record<"mongodb" | "kvstore", DoubleResource> = {
         if (notFound(e, ["InvalidDBInstanceId.NotFound"])) return;
         throw tfError(id, "DeleteDBInstance", e);
       }
-      await waitForState(ctx, { id, pending: ["Creating", "Deleting"], target: [], timeoutS, delayS: 60, refresh: async () => (await ddsAttribute(ctx, id))?.DBInstanceStatus });
+      // As for Redis below: the emulator still describes a recycle-bin entry (Released); the real API's NotFound is
+      // what this wait ends on, so Released counts as gone.
+      await waitForState(ctx, {
+        id, pending: ["Creating", "Deleting"], target: [], timeoutS, delayS: 60,
+        refresh: async () => {
+          const status = (await ddsAttribute(ctx, id))?.DBInstanceStatus;
+          return status === "Released" ? undefined : status;
+        },
+      });
     },
   },
   // alicloud_kvstore_instance: Timeouts C 20 m / U 40 m / D 20 m.

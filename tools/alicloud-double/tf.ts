@@ -125,6 +125,13 @@ export function retryCall(
   });
 }
 
+/** A describe call as the provider's Describe* functions make it: retried on NeedRetry for up to 5 min. */
+export async function read(ctx: TfContext, product: Product, action: string, params: Props): Promise<Props> {
+  let out: Props = {};
+  await retryCall(ctx, 300, async () => (out = await ctx.rpc(product, action, params)), needRetry, () => sleep(1000 * ctx.timeScale));
+  return out;
+}
+
 /**
  * BuildStateConf(pending, target, timeout, delay, refresh).WaitForState(): after `delay`, refresh; undefined means
  * the resource is gone. Done when the state is in target (or gone with target []); a state outside pending and

@@ -52,7 +52,7 @@ export async function installExample(repo: string, exampleDir: string): Promise<
   const t0 = Date.now();
   const stampFile = path.join(exampleDir, "node_modules", `.${PACKAGE}.digest`);
   const digest = packageDigest(repo);
-  const hasDeps = fs.existsSync(path.join(exampleDir, "node_modules/@pulumi/pulumi/package.json"));
+  const hasDeps = ["@pulumi/pulumi", "@pulumi/alicloud"].every((d) => fs.existsSync(path.join(exampleDir, "node_modules", d, "package.json")));
   const installed = fs.existsSync(path.join(exampleDir, "node_modules", PACKAGE, "package.json"));
   if (hasDeps && installed && fs.existsSync(stampFile) && fs.readFileSync(stampFile, "utf8") === digest) return { action: "none", ms: Date.now() - t0 };
   // Removing the stale copy is what makes npm install it again from ../.. .

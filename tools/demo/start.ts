@@ -19,6 +19,8 @@ import { killTree, trackChild } from "../../test/support/harness-proc";
 import { repoRoot } from "../../test/support/pulumi-harness";
 import { destroy as localDestroy, up as localUp } from "../local-engine";
 import { buildIfStale, installExample, verifyBlob } from "./example-install";
+import { alicloudEmulatorConfig } from "./alicloud-config";
+import { leftoverNetwork, networkDeleteStats } from "./network-deletes";
 
 // 0.01: a 300 s creation takes 3 s. The overrides keep the slowest waits short: creation of the databases and the
 // expiry lock of the subscription MongoDB instance, which the provider waits for before DestroyInstance.
@@ -26,7 +28,7 @@ const TIME_SCALE = 0.01;
 const DURATIONS = { "dds.creating": 60, "kv.creating": 60, "dds.lockAfterExpiry": 120 };
 const STACK = "npm-start";
 const PARALLEL = 8;
-const PROJECT_CONFIG = { vSwitchId: "vsw-default-cn-hangzhou-h", securityGroupId: "sg-default-cn-hangzhou", zoneId: "cn-hangzhou-h", workerCount: "12" };
+const PROJECT_CONFIG = { workerCount: "12" };
 const REGION = "cn-hangzhou";
 
 interface PhaseResult {
@@ -90,7 +92,7 @@ async function pulumiEngine(env: Record<string, string>, redisPassword: string, 
   const stack = await LocalWorkspace.createOrSelectStack({ stackName: STACK, workDir: repoRoot }, { envVars });
   await stack.setAllConfig({
     "alicloud:region": { value: REGION },
-    ...Object.fromEntries(Object.entries(PROJECT_CONFIG).map(([k, value]) => [k, { value }])),
+    ...Object.fromEntries(Object.entries({ ...PROJECT_CONFIG, ...alicloudEmulatorConfig(env.ALICLOUD_RELEASE_ENDPOINT) }).map(([k, value]) => [k, { value }])),
     redisPassword: { value: redisPassword, secret: true },
   });
   const onEvent = live(write);
@@ -248,6 +250,9 @@ export async function main(argv: string[]): Promise<number> {
     const destroyed = await timed("destroy", () => engine.destroy());
     const log = await admin.requests();
     const after = await admin.instances();
+    const net = networkDeleteStats(log);
+    const vpcDeleted = destroyed.events.find((e) => e.resOutputsEvent?.metadata.type === "alicloud:vpc/network:Network");
+    const networkLeft = await leftoverNetwork(admin);
     const report = buildTeardownReport(destroyed.events, destroyed.left);
 
     write("\nPer resource (destroy):\n");
@@ -258,8 +263,9 @@ export async function main(argv: string[]): Promise<number> {
     // A released MongoDB replica set stays in the recycle bin (Released) for 7 days: released, not billed.
     const inBin = after.filter((i) => i.product === "dds" && i.status === "Released");
     const unreleased = after.filter((i) => !inBin.includes(i));
-    const everythingReleased = unreleased.length === 0;
-    const ok = up.ok && report.ok && everythingReleased && !secretCheck.startsWith("FAILED");
+    const everythingReleased = unreleased.length === 0 && networkLeft.length === 0;
+    const networkFirstTry = net.deletes.length > 0 && net.firstCallOk === net.deletes.length && net.dependencyViolations === 0;
+    const ok = up.ok && report.ok && everythingReleased && networkFirstTry && !secretCheck.startsWith("FAILED");
     timings.push(["total", Date.now() - started]);
     write(
       [
@@ -269,9 +275,12 @@ export async function main(argv: string[]): Promise<number> {
         `  up:       ${up.ok ? "ok" : "FAILED"}, ${created} resources`,
         `  destroy:  ${report.deleted} deleted, ${report.failed} failed, ${report.notAttempted} not attempted; ${log.length} API calls`,
         `  state:    ${secretCheck}`,
-        `  emulator: ${byProduct("ecs")} ECS, ${byProduct("dds")} MongoDB, ${byProduct("r-kvstore")} Redis instances left` +
-          (everythingReleased ? " — everything was released" : ` — NOT released: ${unreleased.map((i) => `${i.id} ${i.status}`).join(", ")}`) +
+        `  emulator: ${byProduct("ecs")} ECS, ${byProduct("dds")} MongoDB, ${byProduct("r-kvstore")} Redis instances, ${networkLeft.length} network resources left` +
+          (everythingReleased ? " — everything was released" : ` — NOT released: ${[...unreleased.map((i) => `${i.id} ${i.status}`), ...networkLeft].join(", ")}`) +
           (inBin.length ? ` (${inBin.length} MongoDB in the recycle bin, recoverable for 7 days)` : ""),
+        `  network:  ${net.firstCallOk} of ${net.deletes.length} network deletes (vSwitch, security group, VPC) succeeded on the first call; ` +
+          `${net.dependencyViolations} DependencyViolation answers, ${net.retries} retries` +
+          (vpcDeleted && destroyed.events.length ? `; the VPC was gone ${secs((vpcDeleted.timestamp - destroyed.events[0].timestamp) * 1000)} after destroy started` : ""),
         `  timings:  ${timings.map(([l, ms, note]) => `${l} ${secs(ms)}${note ? ` (${note})` : ""}`).join(", ")}`,
         "",
         ok ? "OK: everything the stack created was released.\n" : "FAILED: see above.\n",

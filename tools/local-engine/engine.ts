@@ -126,7 +126,8 @@ function canonical(v: unknown): string {
 function idsOf(r: StateResource): string[] {
   const ids = r.id ? [r.id] : [];
   for (const [k, v] of Object.entries(unwrapProps(r.outputs))) {
-    if (/Ids$/.test(k) && Array.isArray(v)) for (const x of v) if (typeof x === "string") ids.push(x);
+    // instanceIds only: other id lists (securityGroupIds…) name what the instance uses, not it.
+    if (k === "instanceIds" && Array.isArray(v)) for (const x of v) if (typeof x === "string") ids.push(x);
   }
   return ids;
 }
