@@ -107,7 +107,10 @@ describe("4. the API stops answering half-way, at the release call", () => {
   it.each(cases)("%s: %s never answers; delete ends at the deadline naming it", async (_k, action, s, extra) => {
     await env.reset();
     const { id, outs } = await s.make();
-    await env.admin.faults([{ product: s.product, action, latencyMs: HOLD_MS }]);
+    // An ECS release first asks DeleteInstances with DryRun=true (the permission check, before the stop): that one
+    // answers at once, so it is the real release call, after the stop, that never answers.
+    const permissionCheck = s.product === "ecs" ? [{ product: s.product, action, latencyMs: 1, count: 1 }] : [];
+    await env.admin.faults([...permissionCheck, { product: s.product, action, latencyMs: HOLD_MS }]);
     try {
       const { ms, error } = await timedFailure(s, id, { ...outs, ...extra });
       expect(ms).toBeLessThan(DEADLINE_S * 1000 + MARGIN_MS);
