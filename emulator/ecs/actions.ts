@@ -5,7 +5,7 @@ import { ActionContext, ActionHandler, newId, regionParam } from "../core/produc
 import { Params } from "../core/params";
 import { fromEcsTags, tagFilter, toEcsTags } from "../core/tags";
 import { Instance } from "../core/store";
-import { ecsError, ecsErrorWith } from "./errors";
+import { ecsError, ecsErrorWith, throwIfDryRun } from "./errors";
 import {
   boot, Change, CHARGE_TYPES, EcsAttrs, ecsAttrs, hasLock, inArrears, isExpired, LOCK_REASONS, NOT_APPLICABLE, planRelease, planStop,
   ReleaseOptions, scheduleExpiry, start, STATUSES, STOPPED_MODES, StopOptions,
@@ -33,10 +33,6 @@ function findInRegion(ctx: ActionContext, id: string, regionId: string): Instanc
   const inst = findAnywhere(ctx, id);
   if (inst.regionId !== regionId) throw ecsError("InvalidInstanceId.NotFound");
   return inst;
-}
-
-function throwIfDryRun(params: Params, code: "DryRunOperation" | "DRYRUN.SUCCESS"): void {
-  if (params.bool("DryRun")) throw ecsError(code);
 }
 
 /** `InstanceId.N` of a batch call, de-duplicated; at least one. */

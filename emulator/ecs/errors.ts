@@ -3,6 +3,7 @@
 // Where a doc only says "%s", the message is our own wording (noted in the report).
 import { ApiError } from "../core/errors";
 import { errorFrom, ErrorTable } from "../core/product";
+import { Params } from "../core/params";
 
 export const ECS_ERRORS: ErrorTable = {
   "InvalidInstanceId.NotFound": [404, "The specified InstanceId does not exist."],
@@ -87,4 +88,9 @@ export function ecsError(code: string, arg?: string): ApiError {
 /** An ECS error with a message of its own (same code and status). */
 export function ecsErrorWith(code: string, message: string): ApiError {
   return errorFrom(ECS_ERRORS, code, message);
+}
+
+/** DryRun=true: the request passed every check; answer so instead of acting. */
+export function throwIfDryRun(params: Params, code: "DryRunOperation" | "DRYRUN.SUCCESS" = "DryRunOperation"): void {
+  if (params.bool("DryRun")) throw ecsError(code);
 }

@@ -3,15 +3,10 @@
 // instance included until DescribeInstances no longer lists it.
 import { invalid } from "../core/errors";
 import { ActionContext, ActionHandler, newId, regionParam } from "../core/product";
-import { Params } from "../core/params";
 import { instancesInSecurityGroup, network, Network, SecurityGroup } from "../vpc/model";
-import { ecsError } from "./errors";
+import { ecsError, throwIfDryRun } from "./errors";
 
 const TYPES = ["normal", "enterprise"] as const;
-
-function throwIfDryRun(p: Params): void {
-  if (p.bool("DryRun")) throw ecsError("DryRunOperation");
-}
 
 const netOf = (ctx: ActionContext): Network => network(ctx.store, ctx.clock);
 

@@ -3,8 +3,7 @@
 // too), plus every instance the state names (adopted instances carry no tags).
 import { checkCredentials } from "../core/clients";
 import { resolveRegion } from "../core/settings";
-import { isoSecond } from "../core/time-to-live";
-import { Deadline } from "../core/timing";
+import { Deadline, isoSecond } from "../core/timing";
 import * as ecsApi from "../ecs/api";
 import { isExpired as ecsExpired } from "../ecs/decision";
 import * as ddsApi from "../mongodb/api";

@@ -4,6 +4,7 @@
 // `sweep --older-than`. The resolved time is stored in the outputs as `expiresAt`, so a relative `timeToLive`
 // does not slide forward at every `up`: it is computed at create, and again only when it is changed.
 import type { CheckFailure } from "./options";
+import { isoSecond } from "./timing";
 
 export const TTL_KEYS = ["expiresAt", "timeToLive"] as const;
 
@@ -33,7 +34,6 @@ export function parseDuration(text: string): number | undefined {
 }
 
 /** ISO-8601 to the second, as the APIs take times. */
-export const isoSecond = (ms: number): string => new Date(ms).toISOString().slice(0, 19) + "Z";
 
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
 

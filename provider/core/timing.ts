@@ -43,6 +43,9 @@ export class DeadlineExceeded extends Error {
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, Math.max(0, ms)));
 
+/** A time as the APIs write it: ISO 8601 to the second, UTC ("2026-12-02T09:00:00Z"). */
+export const isoSecond = (ms: number): string => new Date(ms).toISOString().slice(0, 19) + "Z";
+
 export function formatDuration(ms: number): string {
   const s = Math.round(ms / 1000);
   if (s < 120) return `${s}s`;

@@ -13,7 +13,7 @@ import { DeleteOptions } from "../core/options";
 import { Journal } from "../core/permissions";
 import { progress, warn } from "../core/progress";
 import { GoneFailure } from "../core/retry";
-import { Deadline, DeadlineExceeded, formatDuration } from "../core/timing";
+import { Deadline, DeadlineExceeded, formatDuration, isoSecond } from "../core/timing";
 import { waitFor } from "../core/waiter";
 import * as api from "./api";
 import { CallContext, DdsInstanceState, isGone, RetryExtras } from "./api";
@@ -125,7 +125,6 @@ const DAY_MS = 86_400_000;
 /** How long the recycle bin keeps a released instance (doc "Release an instance"). */
 export const RECYCLE_BIN_DAYS = 7;
 
-const isoSecond = (ms: number): string => new Date(ms).toISOString().slice(0, 19) + "Z";
 
 /** Standalone instance classes, which the recycle bin does not keep: mdb.single.*, dds.sn*.*, dds.n2.small.1. */
 export const isStandaloneClass = (dbInstanceClass: string | undefined): boolean => /^(mdb\.single\.|dds\.s?n\d)/.test(dbInstanceClass ?? "");

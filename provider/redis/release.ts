@@ -11,7 +11,7 @@ import { DeleteOptions } from "../core/options";
 import { Journal } from "../core/permissions";
 import { progress, warn } from "../core/progress";
 import { backoffDelay } from "../core/retry";
-import { Deadline, formatDuration, sleep, timeScale } from "../core/timing";
+import { Deadline, formatDuration, isoSecond, sleep, timeScale } from "../core/timing";
 import { waitFor } from "../core/waiter";
 import * as api from "./api";
 import { KvState, RELEASED } from "./api";
@@ -47,7 +47,6 @@ const GRACE_MS = 120_000;
 export const TYPICAL_MS = { release: 20_000, destroy: 10_000 };
 const POLL = { minDelayMs: 2000, maxDelayMs: 8000 };
 
-const isoSecond = (ms: number): string => new Date(ms).toISOString().slice(0, 19) + "Z";
 
 const UNPROTECT = "release protection turned off (ModifyInstanceAttribute)";
 const INTO_BIN = "released into the recycle bin (DeleteInstance)";
