@@ -120,7 +120,9 @@ async function planEcs(r: StackResource, regionId: string): Promise<PlannedInsta
 
 /**
  * StopInstances / DeleteInstances with DryRun=true, through the release's own permission check (ecs/api.ts): a
- * denial (Forbidden.RAM and the like) means destroy would fail on it; nothing changes either way.
+ * denial (Forbidden.RAM and the like) means destroy would fail on it; nothing changes either way. Both are asked,
+ * though the release itself asks only what comes after its first change (a denied first change changes nothing):
+ * plan is there to find every denial before destroy is run.
  */
 async function ecsDryRuns(regionId: string, toRelease: PlannedInstance[], deadline: Deadline, resource: string): Promise<void> {
   if (toRelease.length === 0) return;

@@ -66,6 +66,8 @@ export function denialLines(action: string, detail: AccessDenied | undefined): {
 export class Journal {
   private readonly done: string[] = [];
   private planned: string[] = [];
+  /** The part of a planned change not made, when some of it was. */
+  private readonly rest = new Map<string, string>();
   private phase = "the checks before any change";
 
   /** The changes the release will make, in order, once it knows them. */
@@ -81,9 +83,16 @@ export class Journal {
     this.done.push(change);
   }
 
+  /** A change made for some of the instances only: a denial of its call for the others ended the release. */
+  didFor(change: string, done: string[], all: string[]): void {
+    if (done.length === 0) return;
+    this.done.push(`${change} for ${done.length} of the ${all.length} instances`);
+    this.rest.set(change, `${change} for ${all.filter((id) => !done.includes(id)).join(", ")}`);
+  }
+
   /** The lines appended to a denial's message. */
   lines(): string[] {
-    const pending = this.planned.filter((p) => !this.done.includes(p));
+    const pending = this.planned.filter((p) => !this.done.includes(p)).map((p) => this.rest.get(p) ?? p);
     return [
       `Phase: ${this.phase}.`,
       `Changed before the denial: ${this.done.length ? this.done.join("; ") : "nothing"}.`,

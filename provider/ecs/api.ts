@@ -83,6 +83,13 @@ function context(items: Work[], action: string): FailureContext {
   return { resource: items[0].resource, ids: items.map((w) => w.id), action };
 }
 
+/** A batch call made again for each of its ids alone, in parallel: each caller of that id gets its answer. */
+async function eachAlone<R>(items: Work[], one: (id: string, mine: Work[]) => Promise<R>): Promise<R[]> {
+  const ids = [...new Set(items.map((w) => w.id))];
+  const single = new Map(await Promise.all(ids.map(async (id) => [id, await one(id, items.filter((w) => w.id === id))] as const)));
+  return items.map((w) => single.get(w.id)!);
+}
+
 // ---- DescribeInstances ----------------------------------------------------------------------------------
 
 const describer = new Poller<EcsInstanceState>({
@@ -122,8 +129,17 @@ const stopper = new Coalescer<Work, PerInstanceResult>({
   async run(key, items) {
     const [region, force] = key.split("|");
     const ids = [...new Set(items.map((w) => w.id))];
-    // SuccessFirst: one instance that cannot stop must not hold back the others.
-    const req = new EcsModels.StopInstancesRequest({ regionId: region, instanceId: ids, forceStop: force === "force", batchOptimization: "SuccessFirst" });
+    const results = await stopCall(region, ids, force === "force", items);
+    if (ids.length === 1 || !results.some((r) => r.error)) return results;
+    // A policy may name instances: each is stopped alone, so that one denied instance does not hold back the others.
+    return eachAlone(items, async (id, mine) => (await stopCall(region, [id], force === "force", mine))[0]);
+  },
+});
+
+async function stopCall(region: string, ids: string[], force: boolean, items: Work[]): Promise<PerInstanceResult[]> {
+  // SuccessFirst: one instance that cannot stop must not hold back the others.
+  const req = new EcsModels.StopInstancesRequest({ regionId: region, instanceId: ids, forceStop: force, batchOptimization: "SuccessFirst" });
+  try {
     const res = await withRetry((rt) => callApi("ecs", region, "StopInstances", req, new EcsModels.StopInstancesResponse({}), rt), {
       deadline: batchDeadline(items),
       catalog: ECS_CATALOG,
@@ -136,8 +152,12 @@ const stopper = new Coalescer<Work, PerInstanceResult>({
       const ok = r.code === "200" || r.code === undefined;
       return { ok, code: ok ? undefined : r.code, message: r.message, requestId: res.body?.requestId };
     });
-  },
-});
+  } catch (e) {
+    // A RAM denial is an answer for each instance (the release tells what the other instances' stops changed).
+    if (e instanceof ReleaseError && e.deniedAction) return items.map(() => asResult(e));
+    throw e;
+  }
+}
 
 export function stop(region: string, ids: string[], forceStop: boolean, deadline: Deadline, resource: string): Promise<PerInstanceResult>[] {
   return stopper.submitAll(`${region}|${forceStop ? "force" : "graceful"}`, ids.map((id) => ({ id, deadline, resource })));
@@ -166,9 +186,7 @@ const deleter = new Coalescer<Work, PerInstanceResult>({
       // DeleteInstances is all-or-nothing: one instance that cannot go blocks the batch. Release the rest one
       // by one so each gets its own answer.
       if (ids.length === 1 && !(e instanceof GoneFailure)) return [asResult(e)];
-      const single = new Map<string, PerInstanceResult>();
-      await Promise.all(ids.map(async (id) => single.set(id, await deleteOne(region, id, flags, items.find((w) => w.id === id)!))));
-      return items.map((w) => single.get(w.id)!);
+      return eachAlone(items, (id, mine) => deleteOne(region, id, flags, mine[0]));
     }
   },
 });
@@ -336,8 +354,7 @@ const checker = new Coalescer<Work, PermissionCheck>({
     const denial = await dryRun(region, action, ids, items);
     if (!denial || ids.length === 1) return items.map(() => ({ denial }));
     // A policy may name instances: each is checked alone, so that one denied id does not hold back the others.
-    const single = new Map(await Promise.all(ids.map(async (id) => [id, await dryRun(region, action, [id], items.filter((w) => w.id === id))] as const)));
-    return items.map((w) => ({ denial: single.get(w.id) ?? null }));
+    return eachAlone(items, async (id, mine) => ({ denial: await dryRun(region, action, [id], mine) }));
   },
 });
 

@@ -1,7 +1,8 @@
 // The ECS release procedure, as documented (seeds 001/002, alicloud-apis.md §1.3–§1.6):
 //   1. describe: an instance no longer listed is already released;
 //   2. preflight before changing anything: release protection, unexpired subscriptions, security locks, and the
-//      RAM permission of the stop and the release (DryRun), so that a denied release fails before the stop;
+//      RAM permission (DryRun) of the calls that come after the first change, so that a denied release fails
+//      before the stop;
 //   3. stop gracefully and wait for Stopped, escalating to ForceStop when the graceful stop takes too long
 //      (or, with `force`, skip the stop and release with Force=true);
 //   4. DeleteInstances (expired subscriptions with TerminateSubscription=true);
@@ -101,9 +102,8 @@ async function releaseSteps(req: EcsReleaseRequest, journal: Journal): Promise<E
 
   // 2b. Permissions, checked before anything changes.
   journal.plan([...(toUnprotect.length ? [UNPROTECT] : []), ...(toConvert.length ? [CONVERT] : []), ...(req.options.force ? [] : [STOP]), RELEASE]);
-  journal.enter("the permission check before any change (DryRun)");
   const toStop = req.options.force ? [] : work.filter((id) => states.get(id)?.status !== "Stopped");
-  await checkPermissions(req, toStop, work, deadline);
+  await checkPermissions(req, { changesFirst: toUnprotect.length + toConvert.length > 0, toStop, toRelease: work }, deadline, journal);
 
   // 3a. Changes the preflight allowed.
   journal.enter("turning release protection off (ModifyInstanceAttribute)");
@@ -123,13 +123,13 @@ async function releaseSteps(req: EcsReleaseRequest, journal: Journal): Promise<E
   // 3b. Stop. What was just described is not described again: the stop starts from the preflight's states.
   if (!req.options.force) {
     journal.enter("stopping (StopInstances)");
-    ({ ids: work, states } = await stopAll(req, work, deadline, states));
+    ({ ids: work, states } = await stopAll(req, work, deadline, states, (stopped) => journal.didFor(STOP, stopped, toStop)));
     journal.did(STOP);
   }
 
   // 4. Release (from the last states seen), and 5. wait until DescribeInstances no longer lists them.
   journal.enter("releasing (DeleteInstances)");
-  await releaseAll(req, work, deadline, states);
+  await releaseAll(req, work, deadline, states, (released) => journal.didFor(RELEASE, released, work));
   journal.did(RELEASE);
   journal.enter("waiting until DescribeInstances no longer lists them");
   await waitFor({
@@ -148,16 +148,25 @@ async function releaseSteps(req: EcsReleaseRequest, journal: Journal): Promise<E
 }
 
 /**
- * DryRun of the stop (for the instances not yet stopped) and of the release, in parallel: a policy that would
- * deny either is found before anything changes. Every denied action is named, so one policy edit fixes them all.
+ * DryRun, before the first change, of the calls that come after it: the first change needs none, since RAM denying
+ * it changes nothing (with nothing to unprotect or convert: the stop, or with `force` or all stopped, the release).
+ * Every denied action is named, so one policy edit fixes them all: when the release is denied, the stop is asked too.
  */
-async function checkPermissions(req: EcsReleaseRequest, toStop: string[], toRelease: string[], deadline: Deadline): Promise<void> {
+async function checkPermissions(
+  req: EcsReleaseRequest,
+  plan: { changesFirst: boolean; toStop: string[]; toRelease: string[] },
+  deadline: Deadline,
+  journal: Journal,
+): Promise<void> {
   const { regionId: region, resource } = req;
-  const checks = await Promise.all([
-    Promise.all(api.checkPermission(region, "StopInstances", toStop, deadline, resource)),
-    Promise.all(api.checkPermission(region, "DeleteInstances", toRelease, deadline, resource)),
-  ]);
-  const denials = checks.map((results) => results.find((r) => r.denial)?.denial).filter((r): r is ReleaseError => Boolean(r));
+  const { changesFirst, toStop, toRelease } = plan;
+  if (!changesFirst && toStop.length === 0) return;
+  journal.enter("the permission check before any change (DryRun)");
+  const denialOf = async (action: api.CheckedAction, ids: string[]): Promise<ReleaseError | undefined> =>
+    (await Promise.all(api.checkPermission(region, action, ids, deadline, resource))).find((r) => r.denial)?.denial ?? undefined;
+  const stop = changesFirst ? denialOf("StopInstances", toStop) : undefined;
+  const release = await denialOf("DeleteInstances", toRelease);
+  const denials = [await (stop ?? (release ? denialOf("StopInstances", toStop) : undefined)), release].filter((d): d is ReleaseError => Boolean(d));
   if (denials.length === 0) return;
   const [first, ...others] = denials;
   if (others.length === 0) throw first;
@@ -180,9 +189,10 @@ type States = Map<string, EcsInstanceState | null>;
 
 /**
  * Graceful stop, escalated to ForceStop after the stop budget. Starts from `known` states when given (not described
- * again). Returns the ids still to release and their last states.
+ * again). Returns the ids still to release and their last states. On a failure, `stoppedBefore` is told which
+ * instances it had asked to stop.
  */
-async function stopAll(req: EcsReleaseRequest, ids: string[], deadline: Deadline, known?: States): Promise<{ ids: string[]; states: States }> {
+async function stopAll(req: EcsReleaseRequest, ids: string[], deadline: Deadline, known?: States, stoppedBefore?: (ids: string[]) => void): Promise<{ ids: string[]; states: States }> {
   const { regionId: region, resource } = req;
   const asked = new Map<string, "graceful" | "force">();
   const stopStarted = new Map<string, number>();
@@ -208,16 +218,21 @@ async function stopAll(req: EcsReleaseRequest, ids: string[], deadline: Deadline
         progress(id, force ? "stopping (forced)" : "stopping (graceful)");
       }
       const results = await Promise.all(api.stop(region, toStop, force, deadline, resource));
-      results.forEach((r, i) => {
-        if (r.ok || !r.code) return;
+      const failed = results.flatMap((r, i) => {
+        if (r.ok || !r.code) return [];
         const entry = lookup(r.code, ECS_CATALOG);
         // Already stopping/stopped or expired (an expired instance is already stopped): the poll will see it.
         if (entry?.retry === "transition" || entry?.retry === "gone" || r.code === "InstanceExpiredOrInArrears") {
           asked.delete(toStop[i]);
-          return;
+          return [];
         }
-        throw ReleaseError.fromApi({ resource, ids: [toStop[i]], action: "StopInstances" }, { code: r.code, serviceMessage: r.message ?? "", requestId: r.requestId }, ECS_CATALOG);
+        return [{ id: toStop[i], r }];
       });
+      if (failed.length > 0) {
+        const [{ id, r }] = failed;
+        stoppedBefore?.([...asked.keys()].filter((a) => !failed.some((f) => f.id === a)));
+        throw r.error ?? ReleaseError.fromApi({ resource, ids: [id], action: "StopInstances" }, { code: r.code!, serviceMessage: r.message ?? "", requestId: r.requestId }, ECS_CATALOG);
+      }
     }
     return states;
   };
@@ -253,10 +268,12 @@ async function stopAll(req: EcsReleaseRequest, ids: string[], deadline: Deadline
 
 /**
  * DeleteInstances in batches, first from the `known` states (the last poll of the stop); instances whose release is
- * refused for a passing reason are described again and retried.
+ * refused for a passing reason are described again and retried. On a failure, `releasedBefore` is told which
+ * instances were released.
  */
-async function releaseAll(req: EcsReleaseRequest, ids: string[], deadline: Deadline, known: States): Promise<void> {
+async function releaseAll(req: EcsReleaseRequest, ids: string[], deadline: Deadline, known: States, releasedBefore: (ids: string[]) => void): Promise<void> {
   const { regionId: region, resource } = req;
+  const released: string[] = [];
   let todo = ids;
   for (let attempt = 0; todo.length > 0; attempt++) {
     const states = attempt === 0 && todo.every((id) => known.has(id)) ? known : await api.describe(region, todo, deadline, resource);
@@ -267,18 +284,27 @@ async function releaseAll(req: EcsReleaseRequest, ids: string[], deadline: Deadl
       groups.set(terminate, [...(groups.get(terminate) ?? []), id]);
     }
     const retry: { id: string; failure: ApiFailure }[] = [];
-    await Promise.all(
+    const answers = await Promise.all(
       [...groups].map(async ([terminate, group]) => {
         for (const id of group) progress(id, `releasing (DeleteInstances${req.options.force ? ", Force" : ""}${terminate ? ", TerminateSubscription" : ""})`);
         const results = await Promise.all(api.release(region, group, { force: req.options.force, terminateSubscription: terminate }, deadline, resource));
-        results.forEach((r, i) => {
-          if (r.ok) return;
-          const failure: ApiFailure = { code: r.code ?? "Unknown", serviceMessage: r.message ?? "", requestId: r.requestId };
-          if (lookup(failure.code, ECS_CATALOG)?.retry === "transition") retry.push({ id: group[i], failure });
-          else throw r.error ?? (r.message?.includes("What to do:") ? new ReleaseError(r.message, failure.code, r.requestId) : null) ?? ReleaseError.fromApi({ resource, ids: [group[i]], action: "DeleteInstances" }, failure, ECS_CATALOG);
-        });
+        return group.map((id, i) => ({ id, r: results[i] }));
       }),
     );
+    let fatal: ReleaseError | undefined;
+    for (const { id, r } of answers.flat()) {
+      if (r.ok) {
+        released.push(id);
+        continue;
+      }
+      const failure: ApiFailure = { code: r.code ?? "Unknown", serviceMessage: r.message ?? "", requestId: r.requestId };
+      if (lookup(failure.code, ECS_CATALOG)?.retry === "transition") retry.push({ id, failure });
+      else fatal ??= r.error ?? (r.message?.includes("What to do:") ? new ReleaseError(r.message, failure.code, r.requestId) : null) ?? ReleaseError.fromApi({ resource, ids: [id], action: "DeleteInstances" }, failure, ECS_CATALOG);
+    }
+    if (fatal) {
+      releasedBefore(released);
+      throw fatal;
+    }
     if (retry.length === 0) return;
     const delay = backoffDelay(attempt, retry[0].failure, false);
     if (delay >= deadline.remainingMs()) {

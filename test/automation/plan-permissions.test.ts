@@ -19,7 +19,7 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-permissions-"));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 describe("plan: are the credentials allowed to release?", () => {
-  it("reports a release the RAM policy denies, from DryRun calls alone", async () => {
+  it("reports a release or a stop the RAM policy denies, from DryRun calls alone", async () => {
     const made = await ecsInstance.create({ ...LAUNCH, ...ownershipInput("shop", "ci", "web") });
     const file = path.join(dir, "ci.json");
     const urn = `urn:pulumi:ci::shop::${TYPE_PREFIX}ecs.Instance::web`;
@@ -42,6 +42,17 @@ describe("plan: are the credentials allowed to release?", () => {
       expect(log.map((e) => [e.action, e.code ?? null, e.params.DryRun ?? null])).toEqual([
         ["DescribeInstances", null, null], ["StopInstances", "DRYRUN.SUCCESS", "true"], ["DeleteInstances", "Forbidden.RAM", "true"],
       ]);
+      expect((await env.admin.instance(made.id))?.status).toBe("Running");
+
+      // The release itself does not check its first change (the stop) with DryRun, as a denied stop changes
+      // nothing; plan changes nothing either way, so it reports a denied stop too.
+      await env.admin.setPolicy("emulator", { Version: "1", Statement: [{ Effect: "Allow", Action: ["*"], Resource: "*" }, { Effect: "Deny", Action: ["ecs:StopInstances"], Resource: "*" }] });
+      await env.admin.clearRequests();
+      const noStop = await plan({ stackFile: file });
+      expect(noStop.resources[0]).toMatchObject({ outcome: "denied", leaves: true });
+      expect(noStop.resources[0].instances[0].permissions).toEqual({ StopInstances: "Forbidden.RAM", DeleteInstances: "allowed" });
+      expect(noStop.resources[0].instances[0].detail).toBe("the credentials may not: StopInstances (Forbidden.RAM)");
+      expect(changeCalls(await env.admin.requests())).toEqual([]);
       expect((await env.admin.instance(made.id))?.status).toBe("Running");
     } finally {
       await env.admin.setPolicy("emulator", null);

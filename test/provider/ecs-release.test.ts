@@ -28,6 +28,11 @@ async function logAfterSetup(): Promise<void> {
   env.lines.length = 0;
 }
 
+/** Every ECS call but the describes, in order, the permission checks (DryRun) marked. */
+async function callsWithChecks(): Promise<string[]> {
+  return (await env.admin.requests({ product: "ecs" })).filter((e) => e.action !== "DescribeInstances").map((e) => `${e.action}${isDryRun(e) ? " (DryRun)" : ""}`);
+}
+
 async function releaseCalls(keep = ["ForceStop", "Force", "TerminateSubscription", "BatchOptimization"]): Promise<string[]> {
   return calls(await env.admin.requests({ product: "ecs" }), keep).filter((c) => !c.startsWith("DescribeInstances"));
 }
@@ -160,6 +165,10 @@ describe("ecs.Instance delete", () => {
         "StopInstances",
         "DeleteInstances(Force=false)",
       ]);
+      // A change comes before the stop: both the stop and the release are checked before it.
+      const checked = await callsWithChecks();
+      expect(checked.slice(0, 2).sort()).toEqual(["DeleteInstances (DryRun)", "StopInstances (DryRun)"]);
+      expect(checked.slice(2)).toEqual(["ModifyInstanceAttribute", "StopInstances", "DeleteInstances"]);
       expect(await env.admin.instance(id)).toBeUndefined();
     });
   });
@@ -208,7 +217,7 @@ describe("ecs.Instance delete", () => {
     ]);
     await instance.delete(id, outputsOf(id));
     const log = await env.admin.requests({ product: "ecs" });
-    // The permission checks (DryRun) of the stop and the release run in parallel and meet some of the faults.
+    // The permission check (DryRun) of the release comes first and may meet some of the faults.
     expect(log.filter((e) => e.fault).map((e) => `${e.action}:${e.fault}`).sort()).toEqual([
       "DeleteInstances:InternalError",
       "DeleteInstances:html",
@@ -234,9 +243,11 @@ describe("ecs.Instance delete", () => {
     } finally {
       delete process.env.ALICLOUD_RELEASE_HTTP_TIMEOUT_MS;
     }
-    // The first DeleteInstances is the DryRun permission check: it is the one delayed, and retried.
+    // With force the release is the first change, so it is not checked first: the real call is the one delayed,
+    // and retried with its ClientToken.
     const deletes = await env.admin.requests({ action: "DeleteInstances" });
-    expect(deletes.map(isDryRun)).toEqual([true, true, false]);
+    expect(deletes.map(isDryRun)).toEqual([false, false]);
+    expect(new Set(deletes.map((e) => e.params.ClientToken)).size).toBe(1);
     expect(await env.admin.instance(id)).toBeUndefined();
   });
 
@@ -310,22 +321,42 @@ describe("ecs.Instance delete", () => {
 });
 
 describe("ecs.InstanceSet delete", () => {
-  it("releases 150 instances with two StopInstances and two DeleteInstances calls, each checked first by as many DryRun calls", async () => {
+  it("releases 150 instances with two StopInstances and two DeleteInstances calls, the release checked first by one DryRun per batch", async () => {
     await env.reset();
     const ids = [...(await runningInstances(100)), ...(await runningInstances(50))];
     await logAfterSetup();
     await instanceSet.delete(ids.join(","), { instanceIds: ids, regionId: REGION });
     const all = (await env.admin.requests({ product: "ecs" })).filter((e) => e.action !== "DescribeInstances");
-    const [checks, made] = [all.filter(isDryRun), all.filter((e) => !isDryRun(e))];
-    expect(made.map((e) => e.action)).toEqual(["StopInstances", "StopInstances", "DeleteInstances", "DeleteInstances"]);
-    expect(checks.map((e) => e.action).sort()).toEqual(["DeleteInstances", "DeleteInstances", "StopInstances", "StopInstances"]);
-    expect(Math.max(...checks.map((e) => e.seq))).toBeLessThan(Math.min(...made.map((e) => e.seq)));
+    // The stop is the first change: a denied stop changes nothing, so only the release is checked before it.
+    expect(await callsWithChecks()).toEqual(["DeleteInstances (DryRun)", "DeleteInstances (DryRun)", "StopInstances", "StopInstances", "DeleteInstances", "DeleteInstances"]);
     const sizes = (list: typeof all) => list.map((e) => Object.keys(e.params).filter((k) => k.startsWith("InstanceId.")).length).sort((a, b) => a - b);
-    expect(sizes(made)).toEqual([50, 50, 100, 100]);
-    expect(sizes(checks)).toEqual([50, 50, 100, 100]);
+    expect(sizes(all.slice(0, 2))).toEqual([50, 100]);
+    expect(sizes(all.slice(2, 4))).toEqual([50, 100]);
+    expect(sizes(all.slice(4))).toEqual([50, 100]);
     expect((await env.admin.instances("ecs")).length).toBe(0);
     const describes = await env.admin.requests({ action: "DescribeInstances" });
     expect(describes.every((e) => JSON.parse(e.params.InstanceIds).length <= 100)).toBe(true);
+  });
+
+  it("with force releases 150 instances with two DeleteInstances calls and no DryRun: the release is the first change", async () => {
+    await env.reset();
+    const ids = [...(await runningInstances(100)), ...(await runningInstances(50))];
+    await logAfterSetup();
+    await instanceSet.delete(ids.join(","), { instanceIds: ids, regionId: REGION, force: true });
+    expect(await callsWithChecks()).toEqual(["DeleteInstances", "DeleteInstances"]);
+    expect(await releaseCalls()).toEqual(["DeleteInstances(Force=true,TerminateSubscription=false)", "DeleteInstances(Force=true,TerminateSubscription=false)"]);
+    expect((await env.admin.instances("ecs")).length).toBe(0);
+  });
+
+  it("releases instances already stopped without a DryRun: nothing comes before the release", async () => {
+    await env.reset();
+    const ids = await runningInstances(3);
+    await ecsClient(env.emu.url).stopInstances(new Ecs.StopInstancesRequest({ regionId: REGION, instanceId: ids }));
+    await env.admin.advance(60);
+    await logAfterSetup();
+    await instanceSet.delete(ids.join(","), { instanceIds: ids, regionId: REGION });
+    expect(await callsWithChecks()).toEqual(["DeleteInstances"]);
+    expect((await env.admin.instances("ecs")).length).toBe(0);
   });
 
   it("carries on with the others when one instance of a batch cannot be released", async () => {

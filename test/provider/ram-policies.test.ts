@@ -1,7 +1,8 @@
 // The documented RAM policies (docs/policies/*.json, printed in the README) against the provider's own code, the
 // real SDKs and the emulator's RAM: every action of the up-and-destroy policy is needed (with it removed, the step
 // that uses it fails with a message naming it and the statement to add, and nothing is changed after the denial
-// that should not be: no stop when the release would be denied); the read-only policy reads and changes nothing;
+// that should not be: no stop when the release would be denied, and what a denial part-way through a batched change
+// had changed is said); the read-only policy reads and changes nothing;
 // and the README shows exactly the files.
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -11,6 +12,7 @@ import { parsePolicy } from "../../emulator/core/ram";
 import type { RequestLogEntry } from "../../emulator";
 import { plan, status, sweep } from "../../provider/automation";
 import * as ecs from "../../provider/ecs/instance-provider";
+import * as ecsSet from "../../provider/ecs/instance-set-provider";
 import * as mongo from "../../provider/mongodb/instance-provider";
 import * as sharded from "../../provider/mongodb/sharding-instance-provider";
 import * as tair from "../../provider/redis/tair-instance-provider";
@@ -202,13 +204,27 @@ describe("the up-and-destroy policy is minimal: each action removed fails the st
     await scenario.then(made);
   });
 
-  it("an ECS release whose DeleteInstances is denied fails before the stop, with the whole message", async () => {
+  it.each([
+    [
+      "DeleteInstances and StopInstances are denied fails before the stop, naming both",
+      ["ecs:DeleteInstances", "ecs:StopInstances"],
+      ["  Also denied: ecs:DeleteInstances; add it to the same statement's Action list.", "  Phase: the permission check before any change (DryRun)."],
+      // Only the permission checks: the release's, then, as it was denied, the stop's (to name both).
+      ["DeleteInstances (DryRun) -> Forbidden.RAM", "StopInstances (DryRun) -> Forbidden.RAM"],
+    ],
+    [
+      "StopInstances alone is denied checks only the release; the stop, its first change, is denied and changes nothing",
+      ["ecs:StopInstances"],
+      ["  Phase: stopping (StopInstances)."],
+      ["DeleteInstances (DryRun) -> DRYRUN.SUCCESS", "StopInstances -> Forbidden.RAM"],
+    ],
+  ])("an ECS release whose %s, with the whole message", async (_what, removed, middle, calls) => {
     await env.reset();
     asCi();
     await env.admin.setPolicy(CI.accessKeyId, UP);
     const made = await create(ecs, LAUNCH);
     await env.admin.clearRequests();
-    await env.admin.setPolicy(CI.accessKeyId, without(without(UP, "ecs:DeleteInstances"), "ecs:StopInstances"));
+    await env.admin.setPolicy(CI.accessKeyId, removed.reduce(without, UP));
     const err = (await ecs.delete(made.id, made.outs).then(() => undefined, (e: Error) => e))!;
     const log = await env.admin.requests({ product: "ecs" });
     const denial = log.find((e) => e.action === "StopInstances" && e.code === "Forbidden.RAM")!;
@@ -218,19 +234,38 @@ describe("the up-and-destroy policy is minimal: each action removed fails the st
         `  What it means: RAM denied ecs:StopInstances (SubUser ${CI.accessKeyId}): no statement in the policies of the user or role allows it (ImplicitDeny).`,
         `  What to do: add this statement to the RAM policy of the user or role that runs Pulumi (see "Least privilege: RAM policies" in the README for the complete policies), then run the command again:`,
         `    {"Effect":"Allow","Action":["ecs:StopInstances"],"Resource":"*"}`,
-        "  Also denied: ecs:DeleteInstances; add it to the same statement's Action list.",
-        "  Phase: the permission check before any change (DryRun).",
+        ...middle,
         "  Changed before the denial: nothing.",
         "  Not done: stopped (StopInstances); released (DeleteInstances).",
         `  RequestId: ${denial.requestId}`,
       ].join("\n"),
     );
-    // Only the permission checks were made: no StopInstances, no DeleteInstances for real.
-    expect(log.filter((e) => e.action !== "DescribeInstances").map((e) => `${e.action}${isDryRun(e) ? " (DryRun)" : ""} -> ${e.code ?? e.status}`).sort()).toEqual([
-      "DeleteInstances (DryRun) -> Forbidden.RAM",
-      "StopInstances (DryRun) -> Forbidden.RAM",
-    ]);
+    expect(log.filter((e) => e.action !== "DescribeInstances").map((e) => `${e.action}${isDryRun(e) ? " (DryRun)" : ""} -> ${e.code ?? e.status}`)).toEqual(calls);
     expect(await statusOf(made.id)).toBe("Running");
+  });
+
+  // A policy may name instances: a batched first change (not checked by DryRun) denied for one instance is made
+  // for the others, and the message says for how many, and for which it was not.
+  it.each([
+    ["the stop", "ecs:StopInstances", {}, "stopped (StopInstances)", "Stopped"],
+    ["with force, the release", "ecs:DeleteInstances", { force: true }, "released (DeleteInstances)", undefined],
+  ] as const)("an ECS release of 150 instances, %s denied for one of them by name, says what the other calls changed", async (_what, action, extra, change, after) => {
+    await env.reset();
+    asCi();
+    await env.admin.setPolicy(CI.accessKeyId, UP);
+    const made = await create(ecsSet, { ...LAUNCH, amount: 150 });
+    const ids = made.outs.instanceIds as string[];
+    const denied = ids[120];
+    await env.admin.clearRequests();
+    await env.admin.setPolicy(CI.accessKeyId, { ...UP, Statement: [...UP.Statement, { Effect: "Deny", Action: [action], Resource: `acs:ecs:*:*:instance/${denied}` }] });
+    const err = (await ecsSet.delete(made.id, { ...made.outs, ...extra }).then(() => undefined, (e: Error) => e))!;
+    expect(err.message).toContain(`RAM denied ${action} (SubUser ${CI.accessKeyId}): a Deny statement`);
+    expect(err.message).toContain(`  Changed before the denial: ${change} for 149 of the 150 instances.\n`);
+    expect(err.message).toMatch(new RegExp(`\n {2}Not done: ${change.replace(/[()]/g, "\\$&")} for ${denied}[;.]`));
+    await env.admin.advance(60);
+    const left = await env.admin.instances("ecs");
+    expect(left.filter((i) => i.id !== denied).map((i) => i.status)).toEqual(after ? ids.slice(1).map(() => after) : []);
+    expect(await statusOf(denied)).toBe("Running");
   });
 
   it("an explicit Deny is named as such, and adding an Allow is not offered as the fix", async () => {
