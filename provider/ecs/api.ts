@@ -87,6 +87,8 @@ function context(items: Work[], action: string): FailureContext {
 
 const describer = new Poller<EcsInstanceState>({
   maxIds: MAX_IDS_PER_CALL,
+  // A wave's calls go out together (batched), so its polls come within milliseconds of each other.
+  quietMs: 150,
   async list(region, ids, deadline, resource) {
     const req = new EcsModels.DescribeInstancesRequest({ regionId: region, instanceIds: JSON.stringify(ids), pageSize: MAX_IDS_PER_CALL });
     const res = await withRetry((rt) => callApi("ecs", region, "DescribeInstances", req, new EcsModels.DescribeInstancesResponse({}), rt), {
