@@ -2,13 +2,17 @@
 import type { ChildReport, Strategy } from "./child";
 import type { Lifecycle } from "./scenarios";
 
-export type RunGroup = "main" | "force" | "memory" | "sweep" | "scale" | "smoke";
+export type RunGroup = "main" | "force" | "memory" | "sweep" | "scale" | "compression" | "smoke";
 
 export interface Meta {
   date: string;
   mode: string;
   command: string;
-  timeScale: number;
+  /** One time scale for every run (--time-scale), or absent: each run's own (RunResult.timeScale). */
+  timeScale?: number;
+  /** Without --time-scale: the fastest scale a run may use, and the real seconds its limit lasts at least. */
+  fastestScale?: number;
+  minRealSeconds?: number;
   rate: number;
   parallel: number[];
   node: string;
@@ -32,6 +36,8 @@ export interface RunResult {
   resources: number;
   instances: number;
   lifecycle: Lifecycle;
+  /** This run's time scale (absent in results written before it was chosen per run: Meta.timeScale). */
+  timeScale?: number;
   /** Cloud seconds (real seconds / time scale). */
   wallSeconds: number;
   wallRealSeconds: number;

@@ -21,7 +21,11 @@ type Mode = "full" | "quick" | "smoke";
 
 interface Options {
   mode: Mode;
-  timeScale: number;
+  /** A fixed time scale for every run (--time-scale), or undefined: each run's own (timeScaleFor). */
+  timeScale?: number;
+  /** The fastest time scale a run may use, and how many real seconds its physical limit must last at least. */
+  fastestScale: number;
+  minRealSeconds: number;
   rate: number;
   parallel: number[];
   strategies: Strategy[];
@@ -38,7 +42,10 @@ function usage(): string {
     "npm run bench [-- options]",
     "  --quick              smaller scenarios (48 instances, 2 sets of 50, 4 + 4 databases), P = 8 and 128 (about 2 minutes)",
     "  --smoke              one tiny scenario per strategy (< 20 s); exits non-zero on any failure",
-    "  --time-scale S       emulator durations, poll intervals, backoff and flow-control window × S (full 0.04, quick 0.02, smoke 0.01)",
+    "  --time-scale S       one time scale for every run: emulator durations, poll intervals, backoff and flow-control",
+    "                       window × S (default: each run's own, so that its physical limit lasts at least --min-real",
+    "                       seconds and 10 ms per instance, never faster than 0.04 (quick 0.02, smoke 0.01) nor slower than real time)",
+    "  --min-real S         real seconds a run's physical limit lasts at least (full 8, quick 4)",
     "  --rate R             flow control: R requests per cloud second per action and region (default 20)",
     "  --parallel 8,32,128,512  the engine's --parallel values (quick: 8,128)",
     "  --strategies a,b     shipped, no-coalesce, terraform (default: all three)",
@@ -60,17 +67,21 @@ function parseArgs(argv: string[]): Options {
     process.exit(0);
   }
   const mode: Mode = has("--smoke") ? "smoke" : has("--quick") ? "quick" : "full";
-  const timeScale = Number(value("--time-scale") ?? (mode === "full" ? 0.04 : mode === "quick" ? 0.02 : 0.01));
+  const fixed = value("--time-scale");
+  const timeScale = fixed !== undefined ? Number(fixed) : mode === "smoke" ? 0.01 : undefined;
+  const fastestScale = mode === "full" ? 0.04 : mode === "quick" ? 0.02 : 0.01;
+  const minRealSeconds = Number(value("--min-real") ?? (mode === "full" ? 8 : 4));
   const rate = Number(value("--rate") ?? 20);
   const parallel = (value("--parallel") ?? (mode === "smoke" ? "8" : mode === "quick" ? "8,128" : "8,32,128,512")).split(",").map(Number);
   const strategies = (value("--strategies") ?? STRATEGIES.join(",")).split(",") as Strategy[];
-  if (!(timeScale > 0 && timeScale <= 1)) throw new Error("--time-scale must be in (0, 1]");
+  if (timeScale !== undefined && !(timeScale > 0 && timeScale <= 1)) throw new Error("--time-scale must be in (0, 1]");
+  if (!(minRealSeconds > 0)) throw new Error("--min-real must be positive");
   if (!(rate > 0)) throw new Error("--rate must be positive");
   if (parallel.some((p) => !(Number.isInteger(p) && p >= 1))) throw new Error("--parallel takes whole numbers ≥ 1");
   for (const s of strategies) if (!STRATEGIES.includes(s)) throw new Error(`unknown strategy ${s}; use ${STRATEGIES.join(", ")}`);
   const out = path.resolve(ROOT, value("--out") ?? (mode === "full" ? "docs/bench" : mode === "quick" ? "dist-bench/quick" : "dist-bench/smoke"));
   const only = value("--only");
-  return { mode, timeScale, rate, parallel, strategies, out, only: only ? new RegExp(only) : undefined, loadPulumi: mode === "full" ? !has("--no-pulumi") : has("--pulumi") };
+  return { mode, timeScale, fastestScale, minRealSeconds, rate, parallel, strategies, out, only: only ? new RegExp(only) : undefined, loadPulumi: mode === "full" ? !has("--no-pulumi") : has("--pulumi") };
 }
 
 // ---- the plan --------------------------------------------------------------------------------------------------------
@@ -85,15 +96,17 @@ interface Run {
   force?: boolean;
   /** The memory floor: the same provider process with no provider module loaded and nothing to delete. */
   floor?: boolean;
+  /** A time scale of its own (the compression check), whatever timeScaleFor would choose. */
+  timeScale?: number;
 }
 
 function plan(o: Options): Run[] {
   const runs: Run[] = [];
-  const add = (group: RunGroup, scenario: Scenario, strategy: Strategy, parallel: number, force?: boolean): void => {
-    const id = `${scenario.id}/${strategy}${force ? "+force" : ""}/P${parallel}`;
+  const add = (group: RunGroup, scenario: Scenario, strategy: Strategy, parallel: number, force?: boolean, timeScale?: number): void => {
+    const id = `${scenario.id}/${strategy}${force ? "+force" : ""}/P${parallel}${timeScale ? `@${timeScale}` : ""}`;
     if (o.only && !o.only.test(id)) return;
     if (!o.strategies.includes(strategy)) return;
-    runs.push({ id, group, scenario, strategy, parallel, force });
+    runs.push({ id, group, scenario, strategy, parallel, force, timeScale });
   };
   const floor = (): void => {
     const id = "floor/empty-provider";
@@ -128,6 +141,9 @@ function plan(o: Options): Run[] {
     for (const size of [{ ecs: 125, sets: 1, setSize: 100, db: 5 }, { ecs: 250, sets: 2, setSize: 100, db: 10 }, { ecs: 1000, sets: 8, setSize: 100, db: 100 }]) {
       for (const s of STRATEGIES) add("scale", mixScenario(size), s, 512);
     }
+    // The compression check: the shipped provider at P = 512 at the fastest time scale, where the machine's CPU
+    // becomes part of what is measured (compare with the same runs above, at their own scale).
+    if (!o.timeScale) for (const sc of [ecsOnly(500), scenarios(sizes)[3]]) add("compression", sc, "shipped", 512, undefined, o.fastestScale);
   } else {
     for (const n of [16]) for (const s of STRATEGIES) add("sweep", ecsOnly(n), s, 128);
     for (const s of STRATEGIES) add("scale", mixScenario({ ecs: 96, sets: 2, setSize: 50, db: 8 }), s, 128);
@@ -172,9 +188,31 @@ function finalLabel(kind: Kind, lifecycle: Lifecycle): string {
   return "release";
 }
 
+/**
+ * The time scale of a run. Compressing time compresses the cloud's transitions and every wait of the provider, but
+ * not the CPU the provider and the emulator spend on each call: at 0.04, 0.1 s of CPU is 2.5 cloud seconds. A
+ * benchmark of the strategy must keep that small against the limit, so each run is compressed only as far as its
+ * physical limit still lasts `minRealSeconds` of real time (never slower than real time itself). The Terraform model
+ * runs at the scale of the provider's run of the same scenario and P, so the two see the same cloud.
+ */
+const REAL_MS_PER_INSTANCE = 10;
+
+function timeScaleFor(r: Run, o: Options, rate: number, durations: Record<string, number>): number {
+  if (r.timeScale !== undefined) return r.timeScale;
+  if (o.timeScale !== undefined) return o.timeScale;
+  if (r.floor) return o.fastestScale;
+  const limit = physicalLimit(r.scenario, lifecycleOf("shipped", r.force), r.parallel, rate, durations).seconds;
+  // About 2 ms of CPU per instance goes into a teardown (provider and emulator): allow five times that in real time.
+  const realSeconds = Math.max(o.minRealSeconds, REAL_MS_PER_INSTANCE * instancesOf(r.scenario) / 1000);
+  const scale = Math.min(1, Math.max(o.fastestScale, realSeconds / limit));
+  return Number(scale.toPrecision(2));
+}
+
 class Bench {
   private emu!: RunningEmulator;
+  private scale = NaN;
   private transitions: Transition[] = [];
+  private readonly arrivals = new WeakMap<object, number>();
   private readonly durations: Record<string, number>;
   private readonly logDir: string;
 
@@ -184,10 +222,20 @@ class Bench {
     mkdirSync(this.logDir, { recursive: true });
   }
 
-  async start(): Promise<void> {
-    this.emu = await startEmulator({ timeScale: this.o.timeScale });
+  /** An emulator at the run's time scale (a new one when the scale changes; state is reset for every run anyway). */
+  private async emulatorAt(scale: number): Promise<void> {
+    if (scale === this.scale) return;
+    if (this.emu) await this.emu.close();
+    this.scale = scale;
+    this.emu = await startEmulator({ timeScale: scale });
     // Keep every request of a run in the log (the default keeps the last 200,000).
     (this.emu.server as unknown as { options: { maxLogEntries?: number } }).options.maxLogEntries = 5_000_000;
+    // The log's times are whole seconds (as the API formats them): keep each request's real arrival for the call log.
+    const log = this.emu.server.log;
+    log.push = (...entries) => {
+      for (const e of entries) this.arrivals.set(e, Date.now());
+      return Array.prototype.push.apply(log, entries);
+    };
     const store = this.emu.server.store;
     const at = store.at.bind(store);
     store.at = (id, when, label, effect) => {
@@ -197,7 +245,7 @@ class Bench {
   }
 
   async stop(): Promise<void> {
-    await this.emu.close();
+    if (this.emu) await this.emu.close();
   }
 
   private reset(): void {
@@ -216,7 +264,7 @@ class Bench {
     for (const [k, v] of Object.entries(process.env)) if (!k.startsWith("ALICLOUD_RELEASE_") && !k.startsWith("ALIBABA_CLOUD_")) env[k] = v;
     Object.assign(env, {
       ALICLOUD_RELEASE_ENDPOINT: this.emu.url,
-      ALICLOUD_RELEASE_TIME_SCALE: String(this.o.timeScale),
+      ALICLOUD_RELEASE_TIME_SCALE: String(setup.timeScale),
       ALIBABA_CLOUD_ACCESS_KEY_ID: "emulator",
       ALIBABA_CLOUD_ACCESS_KEY_SECRET: "emulator-secret",
       ALIBABA_CLOUD_REGION_ID: "cn-hangzhou",
@@ -249,13 +297,15 @@ class Bench {
   }
 
   async run(r: Run): Promise<RunResult> {
+    const scale = timeScaleFor(r, this.o, this.o.rate, this.durations);
+    await this.emulatorAt(scale);
     const s = this.emu.server;
     this.reset();
     // The provider process loads its code while the scenario is set up.
     const logFile = path.join(this.logDir, `${r.id.replace(/[^A-Za-z0-9.+-]+/g, "_")}.log`);
-    const setup: ChildSetup = { strategy: r.strategy, timeScale: this.o.timeScale, url: this.emu.url, loadPulumi: this.o.loadPulumi, emptyProvider: r.floor };
+    const setup: ChildSetup = { strategy: r.strategy, timeScale: scale, url: this.emu.url, loadPulumi: this.o.loadPulumi, emptyProvider: r.floor };
     const { child, tail, ready } = this.spawn(setup, logFile);
-    const deleteTimeoutSeconds = Math.max(1, 1200 * this.o.timeScale);
+    const deleteTimeoutSeconds = Math.max(1, 1200 * scale);
     const resources: BenchResource[] = await setUp(s, this.emu.url, r.scenario, { deleteTimeoutSeconds, force: r.force });
     await ready;
     const instances = resources.flatMap((x) => x.instanceIds);
@@ -284,14 +334,29 @@ class Bench {
     const machine1 = cpuTimes();
     this.emu.server.rateLimits.clear();
     const result = this.measure(r, resources, instances, report, offset, (emulatorCpu.user + emulatorCpu.system) / 1e6);
+    this.writeCallLog(logFile.replace(/\.log$/, ".calls.tsv"), report.startedAt);
     if (machine0 && machine1 && machine1.total > machine0.total) result.machineBusy = (machine1.busy - machine0.busy) / (machine1.total - machine0.total);
     result.loadAverage = [load0, os.loadavg()[0]];
     return result;
   }
 
+  /** One line per request, for reading a run afterwards: cloud seconds since the teardown started, call, ids, answer. */
+  private writeCallLog(file: string, startedAt: number): void {
+    const idsOf = (p: Record<string, string>): number => {
+      const list = p.InstanceIds ?? p.DBInstanceIds;
+      if (list) return list.startsWith("[") ? (JSON.parse(list) as unknown[]).length : list.split(",").length;
+      return Object.keys(p).filter((k) => /^InstanceId(\.\d+)?$|^DBInstanceId$/.test(k)).length;
+    };
+    const lines = this.emu.server.log.map((e) => {
+      const at = (((this.arrivals.get(e) ?? NaN) - startedAt) / 1000 / this.scale).toFixed(2);
+      return [at, `${e.product}:${e.action}${e.params.DryRun === "true" ? "(DryRun)" : ""}`, idsOf(e.params), e.code ?? e.status].join("\t");
+    });
+    writeFileSync(file, lines.join("\n") + "\n");
+  }
+
   private measure(r: Run, resources: BenchResource[], instances: string[], report: ChildReport, offset: number, emulatorCpuSeconds: number): RunResult {
     const s = this.emu.server;
-    const scale = this.o.timeScale;
+    const scale = this.scale;
     const cloud = (realMs: number): number => realMs / 1000 / scale;
     const lifecycle = lifecycleOf(r.strategy, r.force);
 
@@ -370,6 +435,7 @@ class Bench {
       resources: resourcesOf(r.scenario),
       instances: instancesOf(r.scenario),
       lifecycle,
+      timeScale: scale,
       wallSeconds,
       wallRealSeconds: wallReal / 1000,
       limit,
@@ -449,12 +515,12 @@ async function main(): Promise<void> {
   const o = parseArgs(argv0);
   const runs = plan(o);
   const bench = new Bench(o);
-  await bench.start();
   const started = Date.now();
   const results: RunResult[] = [];
   let failed = false;
   const argv = process.argv.slice(2).join(" ");
-  console.log(`bench: ${runs.length} runs, mode ${o.mode}, time scale ${o.timeScale}, ${o.rate} requests per cloud second per action and region`);
+  const scales = o.timeScale !== undefined ? `time scale ${o.timeScale}` : `each run's time scale so that its limit lasts ≥ ${o.minRealSeconds} s real (${o.fastestScale}–1)`;
+  console.log(`bench: ${runs.length} runs, mode ${o.mode}, ${scales}, ${o.rate} requests per cloud second per action and region`);
   try {
     for (const [i, r] of runs.entries()) {
       const t0 = Date.now();
@@ -482,6 +548,8 @@ async function main(): Promise<void> {
     mode: o.mode,
     command: `npm run bench${argv ? ` -- ${argv}` : ""}`,
     timeScale: o.timeScale,
+    fastestScale: o.fastestScale,
+    minRealSeconds: o.minRealSeconds,
     rate: o.rate,
     parallel: o.parallel,
     node: process.version,

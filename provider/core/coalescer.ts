@@ -2,21 +2,28 @@
 // that can take many ids (StopInstances, DeleteInstances, DescribeInstances) are merged per key (region and
 // flags) into batches of up to `maxBatch`, so 50 parallel deletes cost a handful of calls instead of 50×N.
 //
-// How long a batch waits for company is scaled to what waiting saves. While a key has only ever been called alone,
-// a batch waits 50 ms at most (a lone delete pays nothing noticeable). Once batches of several have been seen, a
-// batch waits up to `windowMs` for company, but goes as soon as it is as large as the previous batch of its key
-// (deletes in flight together call together: the next wave's calls arrive together too, and nothing is gained by
-// waiting longer). Windows are compressed by ALICLOUD_RELEASE_TIME_SCALE like every other wait: unscaled, a 50 ms
-// window would be 1.25 s of emulated time at 0.04.
+// How long a batch waits for company. Deletes in flight together move in waves: their next calls come within a
+// few milliseconds of each other (one reply resolves them all, or replies paced a call apart). So a batch goes
+//   - when it is full (`maxBatch`): the wave goes on in the next batch;
+//   - when the wave is complete: as many items as the previous wave of its key, counting the full batches already
+//     sent in this one (a wave of 128 is 100 + 28; expecting a batch of 28, as a last-batch rule would, splits the
+//     next wave of 128 into 28s);
+//   - when no item has come for `quietMs`: a smaller wave than last time, or the first of its key;
+//   - at the latest `windowMs` after its first item.
+// A timer that fires a millisecond later than its neighbours (a busy event loop spreads a wave's timers) thus
+// still joins its wave, and a lone delete waits only the quiet period. Every wait is in cloud ms, compressed by
+// ALICLOUD_RELEASE_TIME_SCALE like every other wait: unscaled, a 50 ms window would be 1.25 s of emulated time at 0.04.
 import { timeScale } from "./timing";
 
-/** The longest a batch waits while its key has only been called alone. */
-const ALONE_WINDOW_MS = 50;
+/** The quiet period when the caller does not set one (cloud ms): a few pacer intervals. */
+const DEFAULT_QUIET_MS = 150;
 
 export interface CoalescerOptions<Item, Result> {
   maxBatch: number;
   /** How long the first item of a batch waits for company at most (cloud ms). */
   windowMs: number;
+  /** A batch goes once no item has joined for this long (cloud ms; at most windowMs). */
+  quietMs?: number;
   /** Runs one batch; returns one result or Error per item, in order. A throw fails the whole batch. */
   run: (key: string, items: Item[]) => Promise<(Result | Error)[]>;
 }
@@ -24,7 +31,16 @@ export interface CoalescerOptions<Item, Result> {
 interface Pending<Item, Result> {
   items: Item[];
   settle: { resolve: (r: Result) => void; reject: (e: unknown) => void }[];
-  timer?: NodeJS.Timeout;
+}
+
+interface KeyState<Item, Result> {
+  batch?: Pending<Item, Result>;
+  /** Items of the current wave already sent in full batches. */
+  sent: number;
+  /** Items of the previous wave (0 before the first). */
+  lastWave: number;
+  quiet?: NodeJS.Timeout;
+  cap?: NodeJS.Timeout;
 }
 
 /** ALICLOUD_RELEASE_COALESCE=false turns merging off (each caller's batch runs alone), for comparison. */
@@ -33,9 +49,7 @@ export function coalescingEnabled(): boolean {
 }
 
 export class Coalescer<Item, Result> {
-  private readonly pending = new Map<string, Pending<Item, Result>>();
-  /** Size of the last batch sent per key: a batch that reaches it goes at once. */
-  private readonly lastSize = new Map<string, number>();
+  private readonly keys = new Map<string, KeyState<Item, Result>>();
 
   constructor(private readonly o: CoalescerOptions<Item, Result>) {}
 
@@ -47,29 +61,40 @@ export class Coalescer<Item, Result> {
 
   private submit(key: string, item: Item): Promise<Result> {
     return new Promise<Result>((resolve, reject) => {
-      let batch = this.pending.get(key);
-      if (!batch) {
-        batch = { items: [], settle: [] };
-        this.pending.set(key, batch);
-        const last = this.lastSize.get(key) ?? 1;
-        const window = last > 1 ? this.o.windowMs : Math.min(this.o.windowMs, ALONE_WINDOW_MS);
-        batch.timer = setTimeout(() => this.flush(key), window * timeScale());
+      const st = this.keys.get(key) ?? { sent: 0, lastWave: 0 };
+      this.keys.set(key, st);
+      if (!st.batch) {
+        st.batch = { items: [], settle: [] };
+        if (!st.cap) st.cap = setTimeout(() => this.endWave(key), this.o.windowMs * timeScale());
       }
+      const batch = st.batch;
       batch.items.push(item);
       batch.settle.push({ resolve, reject });
-      if (batch.items.length >= this.o.maxBatch) this.flush(key);
-      // As large as last time: go after the callers already running in this turn of the event loop have joined.
-      else if (batch.items.length > 1 && batch.items.length === this.lastSize.get(key)) setImmediate(() => this.pending.get(key) === batch && this.flush(key));
+      clearTimeout(st.quiet);
+      st.quiet = setTimeout(() => this.endWave(key), Math.min(this.o.quietMs ?? DEFAULT_QUIET_MS, this.o.windowMs) * timeScale());
+      if (batch.items.length >= this.o.maxBatch) {
+        st.sent += batch.items.length;
+        st.batch = undefined;
+        void this.execute(key, batch);
+      } else if (st.lastWave > 1 && st.sent + batch.items.length >= st.lastWave) {
+        // The wave is complete: go once the callers already running in this turn of the event loop have joined.
+        setImmediate(() => st.batch === batch && this.endWave(key));
+      }
     });
   }
 
-  private flush(key: string): void {
-    const batch = this.pending.get(key);
-    if (!batch) return;
-    this.pending.delete(key);
-    clearTimeout(batch.timer);
-    this.lastSize.set(key, batch.items.length);
-    void this.execute(key, batch.items, batch.settle);
+  /** Sends what waits and remembers the wave's size; the next item starts a new wave. */
+  private endWave(key: string): void {
+    const st = this.keys.get(key);
+    if (!st) return;
+    clearTimeout(st.quiet);
+    clearTimeout(st.cap);
+    const batch = st.batch;
+    const total = st.sent + (batch?.items.length ?? 0);
+    if (total > 0) st.lastWave = total;
+    st.sent = 0;
+    st.batch = st.quiet = st.cap = undefined;
+    if (batch) void this.execute(key, batch);
   }
 
   private runAlone(key: string, items: Item[]): Promise<Result>[] {
@@ -78,12 +103,12 @@ export class Coalescer<Item, Result> {
       const chunk = items.slice(i, i + this.o.maxBatch);
       const settle: Pending<Item, Result>["settle"] = [];
       for (let j = 0; j < chunk.length; j++) promises.push(new Promise<Result>((resolve, reject) => settle.push({ resolve, reject })));
-      void this.execute(key, chunk, settle);
+      void this.execute(key, { items: chunk, settle });
     }
     return promises;
   }
 
-  private async execute(key: string, items: Item[], settle: Pending<Item, Result>["settle"]): Promise<void> {
+  private async execute(key: string, { items, settle }: Pending<Item, Result>): Promise<void> {
     try {
       const results = await this.o.run(key, items);
       results.forEach((r, i) => (r instanceof Error ? settle[i].reject(r) : settle[i].resolve(r)));

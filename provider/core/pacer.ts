@@ -3,8 +3,8 @@
 // over, so every call the client factory makes waits here first for a token of its (product, action, region)
 // bucket. The bucket's rate adapts to the server's answers the way the AWS SDK v3 "adaptive" retry mode does
 // (its DefaultRateLimiter): a throttled answer cuts the rate to 0.7× what was being sent, and the rate grows back
-// along a cubic curve (CUBIC congestion control) that is flat near the rate that was throttled and probes beyond
-// it only slowly. Unlike the AWS SDK, the bucket is on from the first call, at a conservative rate, so a burst of
+// along a cubic curve (CUBIC congestion control) that is flat near the rate that was throttled, stays just below
+// it for a minute, and only then probes beyond it, slowly. Unlike the AWS SDK, the bucket is on from the first call, at a conservative rate, so a burst of
 // hundreds of deletes is spread out before the first throttle rather than after; and the server's retry-after
 // pauses the whole bucket, not only the call that was refused.
 //
@@ -27,6 +27,13 @@ export const PACER = {
   scaleConstant: 0.1,
   /** Smoothing of the measured send rate (AWS: 0.8), over half-second buckets. */
   smooth: 0.8,
+  /**
+   * After a throttle the rate grows back to this share of the throttled rate and stays below it for `holdSeconds`
+   * (AWS: none, it probes beyond the throttled rate at once). The throttled rate was over the limit; going back to
+   * it would be throttled again, every few seconds, for the whole teardown.
+   */
+  settle: 0.95,
+  holdSeconds: 60,
 };
 
 /** Rounding of token arithmetic. */
@@ -116,8 +123,13 @@ export class AdaptiveBucket {
         this.tokens = Math.min(this.tokens, 0);
       }
     } else {
-      const t = now - this.lastThrottle - this.window();
-      const cubic = PACER.scaleConstant * t ** 3 + this.lastMaxRate;
+      const since = now - this.lastThrottle;
+      let cubic = PACER.scaleConstant * (since - this.window()) ** 3 + this.lastMaxRate;
+      if (this.throttles > 0) {
+        // Held just below the throttled rate, then a new cubic probe from there.
+        const settled = PACER.settle * this.lastMaxRate;
+        cubic = since < PACER.holdSeconds ? Math.min(cubic, settled) : settled + PACER.scaleConstant * (since - PACER.holdSeconds) ** 3;
+      }
       next = Math.max(this.floorRate, Math.min(cubic, 2 * this.measuredRate));
     }
     this.refill();

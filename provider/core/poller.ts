@@ -2,15 +2,20 @@
 // through a list call that describes many instances at once (ECS DescribeInstances with InstanceIds, DDS
 // DescribeDBInstances, R-KVStore DescribeInstances with InstanceIds), and the polls of every delete in flight in
 // this provider process are merged per key (region, and whatever else the list call is scoped by) into one call:
-// at --parallel 128 a wave of deletes polls with one call, not 128. A poll waits up to two seconds for company (deletes
-// whose release calls were paced apart poll a little apart too), less when its wave has arrived (coalescer.ts):
-// two seconds are little against transitions of 10 s to minutes, and it saves a call per delete.
+// at --parallel 128 a wave of deletes polls with one call, not 128. A poll waits for its wave (coalescer.ts): at most
+// two seconds, and only while polls keep joining (ListCall.quietMs). Two seconds are little against transitions of
+// 10 s to minutes.
 import { Coalescer } from "./coalescer";
 import { Deadline } from "./timing";
 
 export interface ListCall<S> {
   /** Ids one call can take. */
   maxIds: number;
+  /**
+   * How long a poll waits for more polls to join (cloud ms; default 1000): short where the deletes' calls go out
+   * together (ECS batches them), longer where each delete's release call is its own and paced apart (DDS, R-KVStore).
+   */
+  quietMs?: number;
   /**
    * Describes `ids` (distinct, at most maxIds) in one call, or as few as the API allows. An id missing from the
    * answer is gone; the call runs under `deadline` (the longest of the callers it serves); `resource` names the
@@ -32,6 +37,7 @@ export class Poller<S> {
     this.coalescer = new Coalescer<Ask, S | null>({
       maxBatch: call.maxIds,
       windowMs,
+      quietMs: call.quietMs ?? 1000,
       async run(key, asks) {
         const ids = [...new Set(asks.map((a) => a.id))];
         // A batch serves every caller in it: it may take as long as the longest of their deadlines.

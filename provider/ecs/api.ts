@@ -94,6 +94,8 @@ async function eachAlone<R>(items: Work[], one: (id: string, mine: Work[]) => Pr
 
 const describer = new Poller<EcsInstanceState>({
   maxIds: MAX_IDS_PER_CALL,
+  // A wave's calls go out together (batched), so its polls come within milliseconds of each other.
+  quietMs: 150,
   async list(region, ids, deadline, resource) {
     const req = new EcsModels.DescribeInstancesRequest({ regionId: region, instanceIds: JSON.stringify(ids), pageSize: MAX_IDS_PER_CALL });
     const res = await withRetry((rt) => callApi("ecs", region, "DescribeInstances", req, new EcsModels.DescribeInstancesResponse({}), rt), {

@@ -11,7 +11,7 @@ import { scrubError } from "./secrets";
 import { buildModel, ModelClass, modelFailures } from "../core/model-input";
 import type { CheckFailure } from "../core/options";
 
-/** What the lifecycle needs to know about an instance, from DescribeInstanceAttribute. */
+/** What the lifecycle needs to know about an instance, from DescribeInstanceAttribute or a DescribeInstances item. */
 export interface KvState {
   instanceId: string;
   regionId?: string;
@@ -20,7 +20,8 @@ export interface KvState {
   chargeType: string;
   /** Subscription expiry. */
   endTime?: string;
-  releaseProtection: boolean;
+  /** Undefined when not known: only DescribeInstanceAttribute returns it, DescribeInstances does not. */
+  releaseProtection?: boolean;
   /** The distributed (Global Distributed Cache) instance it belongs to, if any. */
   globalInstanceId?: string;
   connectionDomain?: string;
@@ -46,8 +47,7 @@ export function stateFrom(a: KvItem & { instanceReleaseProtection?: boolean; des
     status: a.instanceStatus ?? "Unknown",
     chargeType: a.chargeType ?? "PostPaid",
     endTime: a.endTime || undefined,
-    // Only DescribeInstanceAttribute has it; polls, which read DescribeInstances, only need the status.
-    releaseProtection: a.instanceReleaseProtection === true,
+    releaseProtection: a.instanceReleaseProtection,
     globalInstanceId: a.globalInstanceId || undefined,
     connectionDomain: a.connectionDomain || undefined,
     port: a.port,
@@ -105,16 +105,17 @@ async function list(region: string, ids: string[], status: string | undefined, d
 }
 
 /**
- * The list shows the recycle bin only when asked for by status: the bin first (what a release waits for), then the
- * live instances for the ids not in it. An id in neither is gone.
+ * The list shows the recycle bin only when asked for by status: the live instances first, then the bin for the ids
+ * not live. An id in neither is gone. In this order an instance moving on (live → bin → gone) between the two calls
+ * is still seen where it went; asked the other way round, one entering the bin in between would be in neither.
  */
 const lister = new Poller<KvState>({
   maxIds: MAX_IDS_PER_LIST,
   async list(region, ids, deadline, resource) {
     const found = new Map<string, KvState>();
-    for (const i of await list(region, ids, RELEASED, deadline, resource)) found.set(i.instanceId!, stateFrom(i));
+    for (const i of await list(region, ids, undefined, deadline, resource)) found.set(i.instanceId!, stateFrom(i));
     const rest = ids.filter((id) => !found.has(id));
-    if (rest.length > 0) for (const i of await list(region, rest, undefined, deadline, resource)) found.set(i.instanceId!, stateFrom(i));
+    if (rest.length > 0) for (const i of await list(region, rest, RELEASED, deadline, resource)) found.set(i.instanceId!, stateFrom(i));
     return found;
   },
 });
@@ -122,6 +123,31 @@ const lister = new Poller<KvState>({
 /** For waits: the state of each id, through the list call shared by every delete in flight; null once gone. */
 export async function poll(region: string, id: string, deadline: Deadline, resource: string): Promise<KvState | null> {
   return (await lister.describe(region, [id], deadline, resource)).get(id) ?? null;
+}
+
+/** The state a release starts from, and, when it is gone, what said so (for the progress line). */
+export interface ReleaseStart {
+  state: KvState | null;
+  goneBy: string;
+}
+
+/**
+ * The state a release starts from. The region's list (DescribeInstances, shared with every Redis delete in flight)
+ * has every field the release decides on but release protection, which DeleteInstance refuses by itself
+ * (InstanceReleaseProtection) without changing anything. An id the list does not show may still exist in another
+ * region (or the region id may not exist): DescribeInstanceAttribute, which finds an id in any region, says which
+ * before the release counts it as gone. With overrideProtection it is asked first, to know whether protection must
+ * be turned off before DeleteInstance.
+ */
+export async function describeForRelease(region: string, id: string, overrideProtection: boolean, deadline: Deadline, resource: string): Promise<ReleaseStart> {
+  if (overrideProtection) return { state: await describe(region, id, deadline, resource), goneBy: "not found by DescribeInstanceAttribute" };
+  let listed: KvState | null = null;
+  try {
+    listed = await poll(region, id, deadline, resource);
+  } catch (e) {
+    if (!(e instanceof ReleaseError && /RegionId/.test(e.code))) throw e;
+  }
+  return { state: listed ?? (await describe(region, id, deadline, resource)), goneBy: "not listed by DescribeInstances nor found by DescribeInstanceAttribute" };
 }
 
 /**
@@ -174,7 +200,8 @@ export type DeleteAnswer =
 /**
  * DeleteInstance (into the recycle bin). It has no idempotency token, so a retry after a lost reply may be
  * refused with IncorrectDBInstanceState because the first attempt was accepted: that refusal is returned, with
- * whether an earlier attempt went unanswered, for the lifecycle to judge from the instance's status.
+ * whether an earlier attempt went unanswered, for the lifecycle to judge from the instance's status. So is
+ * InstanceReleaseProtection, the refusal the release relies on when it did not ask whether protection is on.
  */
 export async function deleteInstance(region: string, s: KvState, deadline: Deadline, resource: string): Promise<DeleteAnswer> {
   const req = new KvModels.DeleteInstanceRequest({ instanceId: s.instanceId, globalInstanceId: s.globalInstanceId });
@@ -186,7 +213,7 @@ export async function deleteInstance(region: string, s: KvState, deadline: Deadl
         return { accepted: true };
       } catch (e) {
         const f = asApiFailure(e);
-        if (f.code === "IncorrectDBInstanceState") return { accepted: false, refusal: f, earlierAttemptUnanswered };
+        if (f.code === "IncorrectDBInstanceState" || f.code === "InstanceReleaseProtection") return { accepted: false, refusal: f, earlierAttemptUnanswered };
         if (unanswered(f)) earlierAttemptUnanswered = true;
         throw e;
       }

@@ -1,5 +1,6 @@
-// What the Tair (Redis) release lifecycle (release.ts) will do with one instance, from DescribeInstanceAttribute
-// alone, with the same rules and periods. `alicloud-release plan` reports it without acting.
+// What the Tair (Redis) release lifecycle (release.ts) will do with one instance, from one describe (the release's
+// list item, or DescribeInstanceAttribute, which `alicloud-release plan` reports from without acting), with the same
+// rules and periods. Release protection not known (the list does not return it) is left to DeleteInstance to refuse.
 import { KvState, RELEASED } from "./api";
 import { EXPIRED_RELEASE_DAYS, RECYCLE_BIN_DAYS, RedisDeleteOptions } from "./release";
 
@@ -41,5 +42,5 @@ export function decideRedisRelease(s: KvState | null, options: RedisDeleteOption
   if (s.releaseProtection && !options.overrideProtection) {
     return { kind: "refuse", code: "InstanceReleaseProtection", reason: "release protection (InstanceReleaseProtection) is on and overrideProtection is not set" };
   }
-  return { kind: "release", unprotect: s.releaseProtection, purge: options.purgeRecycleBin };
+  return { kind: "release", unprotect: s.releaseProtection === true, purge: options.purgeRecycleBin };
 }

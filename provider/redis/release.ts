@@ -1,7 +1,10 @@
 // The Tair (Redis) release procedure, as documented (alicloud-apis.md §3.3–§3.4, seed 004):
-//   1. DescribeInstanceAttribute: not found → already gone; status Released → already in the recycle bin (3);
-//   2. pay-as-you-go: release protection refuses unless overridden; DeleteInstance (retried while the instance
-//      is in a transitional status); wait until it is in the recycle bin (Released);
+//   1. describe, through DescribeInstances shared by every Redis delete in flight (api.describeForRelease; with
+//      overrideProtection DescribeInstanceAttribute): not found in any region → already gone; status Released →
+//      already in the recycle bin (3);
+//   2. pay-as-you-go: release protection refuses (DeleteInstance's own answer, unless overridden: then it is turned
+//      off first); DeleteInstance (retried while the instance is in a transitional status); wait until it is in the
+//      recycle bin (Released);
 //   3. the recycle bin: kept by default (recoverable for 7 days, as in the console), or with purgeRecycleBin
 //      DestroyInstance deletes it and its backups permanently, and we wait until it is gone;
 //   4. subscription: the API cannot release it before expiry, so fail with the choices, or retain; an expired
@@ -62,7 +65,7 @@ async function releaseSteps(req: RedisReleaseRequest, journal: Journal): Promise
   const started = Date.now();
 
   // 1. Describe.
-  const s = await api.describe(region, id, deadline, resource);
+  const { state: s, goneBy } = await api.describeForRelease(region, id, req.options.overrideProtection, deadline, resource);
   // DescribeInstanceAttribute carries no RegionId and finds the id in any region.
   if (s?.regionId && s.regionId !== region) throw ReleaseError.otherRegion({ resource, ids: [id] }, region, s.regionId);
   // Whether the service lists a subscription as expired (its clock, not ours) counts too.
@@ -72,7 +75,7 @@ async function releaseSteps(req: RedisReleaseRequest, journal: Journal): Promise
   const purge = req.options.purgeRecycleBin ? [PURGE] : [];
   switch (d.kind) {
     case "gone":
-      progress(id, "already gone (DescribeInstanceAttribute: InvalidInstanceId.NotFound)");
+      progress(id, `already gone (${goneBy})`);
       return "already-gone";
     case "in-recycle-bin":
       progress(id, "already released: it is in the recycle bin");
@@ -114,6 +117,7 @@ async function releaseIntoBin(req: RedisReleaseRequest, first: KvState, deadline
     progress(id, `releasing (DeleteInstance${state.globalInstanceId ? `, GlobalInstanceId ${state.globalInstanceId}` : ""})`);
     const answer = await api.deleteInstance(region, state, deadline, resource);
     if (answer.accepted) break;
+    if (answer.refusal.code === "InstanceReleaseProtection") throw protectionRefusal(req);
     const now = await api.describe(region, id, deadline, resource);
     if (!now || now.status === RELEASED) return now;
     const context = { resource, ids: [id], action: "DeleteInstance" };
@@ -198,14 +202,7 @@ async function recycleBin(req: RedisReleaseRequest, deadline: Deadline, started:
 /** 4. Retained, or refused: release protection, or a subscription not in the recycle bin, which the API cannot release. */
 function notReleased(req: RedisReleaseRequest, s: KvState, d: Extract<RedisDecision, { kind: "retain" | "refuse" }>): RedisReleaseOutcome {
   const { resource, instanceId: id } = req;
-  if (d.kind === "refuse" && d.code === "InstanceReleaseProtection") {
-    throw ReleaseError.refusal(
-      { resource, ids: [id] },
-      "InstanceReleaseProtection",
-      "release protection (InstanceReleaseProtection) is on; nothing was changed.",
-      "set overrideProtection: true (then `pulumi up`) to turn it off right before the release, or turn release protection off in the Tair (Redis) console, then destroy again.",
-    );
-  }
+  if (d.kind === "refuse" && d.code === "InstanceReleaseProtection") throw protectionRefusal(req);
   const end = s.endTime ? Date.parse(s.endTime) : NaN;
   const expiry = s.endTime ?? "an unknown date";
   const expired = d.expired === true;
@@ -234,5 +231,15 @@ function notReleased(req: RedisReleaseRequest, s: KvState, d: Extract<RedisDecis
     "ChargeTypeViolation",
     `subscription (PrePaid) instance that expired ${expiry} (status ${s.status}) and is not yet in the recycle bin; the API cannot release it, the service does so automatically on day 31 after expiry (${releaseDay}). Nothing was changed.`,
     `run \`pulumi destroy\` again after that date (the recycle-bin entry is then kept, or destroyed with purgeRecycleBin: true); or set onSubscription: "retain" (then \`pulumi up\`) to drop it from Pulumi state now; renew it in the console if you want to keep it.`,
+  );
+}
+
+/** Release protection is on and not overridden: known from DescribeInstanceAttribute, or DeleteInstance's refusal. */
+function protectionRefusal(req: RedisReleaseRequest): ReleaseError {
+  return ReleaseError.refusal(
+    { resource: req.resource, ids: [req.instanceId] },
+    "InstanceReleaseProtection",
+    "release protection (InstanceReleaseProtection) is on; nothing was changed.",
+    "set overrideProtection: true (then `pulumi up`) to turn it off right before the release, or turn release protection off in the Tair (Redis) console, then destroy again.",
   );
 }

@@ -63,7 +63,7 @@ describe("pacer: token bucket", () => {
     expect(bucket.throttles).toBe(1);
   });
 
-  it("grows back along the cubic curve after a cut: to the throttled rate after K seconds, beyond it after that", async () => {
+  it("grows back along the cubic curve after a cut, stays just below the throttled rate for a minute, then probes beyond", async () => {
     const clock = new ManualClock();
     const bucket = new AdaptiveBucket(clock, 10);
     const keepBusy = async (seconds: number): Promise<void> => {
@@ -85,6 +85,10 @@ describe("pacer: token bucket", () => {
     expect(halfway).toBeGreaterThan(cut);
     expect(halfway).toBeLessThan(max);
     await keepBusy(k / 2 + 3);
+    expect(bucket.rate).toBeCloseTo(PACER.settle * max, 5);
+    await keepBusy(PACER.holdSeconds - k - 3 - 1);
+    expect(bucket.rate).toBeCloseTo(PACER.settle * max, 5);
+    await keepBusy(4);
     expect(bucket.rate).toBeGreaterThan(max);
   });
 

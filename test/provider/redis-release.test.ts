@@ -74,7 +74,7 @@ describe("redis.Instance delete: pay-as-you-go", () => {
     expect(lines[1]).toMatch(new RegExp(`^${id}: released into the recycle bin \\(\\d+s\\)$`));
     expect(lines[2]).toBe(RECYCLE_LINE(id, await binUntil(id)));
     expect(lines).toHaveLength(3);
-    // The wait polls the lists (the recycle bin, then the live instances), and DestroyTime comes from the poll that
+    // The wait polls the lists (the live instances, then the recycle bin), and DestroyTime comes from the poll that
     // found it in the bin: DescribeInstanceAttribute does not return it.
     const listed = (await env.admin.requests({ action: "DescribeInstances" })).map((e) => e.params);
     const bin = { RegionId: REGION, InstanceIds: id, InstanceStatus: "Released", PageSize: "50" };
@@ -120,8 +120,37 @@ describe("redis.Instance delete: pay-as-you-go", () => {
     await env.reset();
     const gone = "r-bp1gone000000000000";
     await instance.delete(gone, outputsOf(gone, { purgeRecycleBin: true }));
-    expect(calls(await env.admin.requests({ product: "r-kvstore" }))).toEqual(["DescribeInstanceAttribute -> 404"]);
-    expect(env.linesFor(gone)).toEqual([`${gone}: already gone (DescribeInstanceAttribute: InvalidInstanceId.NotFound)`]);
+    // The region's lists (the live instances, then the recycle bin) do not show it; DescribeInstanceAttribute, which
+    // looks in every region, confirms it is gone.
+    expect(calls(await env.admin.requests({ product: "r-kvstore" }), ["InstanceStatus"])).toEqual([
+      "DescribeInstances",
+      "DescribeInstances(InstanceStatus=Released)",
+      "DescribeInstanceAttribute -> 404",
+    ]);
+    expect(env.linesFor(gone)).toEqual([`${gone}: already gone (not listed by DescribeInstances nor found by DescribeInstanceAttribute)`]);
+  });
+
+  it("an instance in another region is reported there, not as gone, and nothing changes", async () => {
+    await env.reset();
+    const id = await normalInstance({ regionId: "cn-shanghai" });
+    await logAfterSetup();
+    for (const stated of [REGION, "cn-nowhere"]) {
+      const err = await failureOf(instance.delete(id, { instanceId: id, regionId: stated, purgeRecycleBin: true }));
+      expect((err as ReleaseError).code).toBe("InvalidRegionId.Mismatch");
+      expect(err!.message).toBe(
+        `redis.Instance ${id}: not released: the state says region ${stated}, but the instance is in region cn-shanghai; nothing was changed.\n` +
+          `  What to do: if this is the instance the resource manages, set regionId: "cn-shanghai" (then \`pulumi up\`) and destroy again; otherwise remove the resource from state with \`pulumi state delete <urn>\`.`,
+      );
+    }
+    // cn-hangzhou's lists do not show it, a region that does not exist cannot be listed; DescribeInstanceAttribute finds it.
+    expect(calls(await env.admin.requests({ product: "r-kvstore" }), ["RegionId", "InstanceStatus"])).toEqual([
+      `DescribeInstances(RegionId=${REGION})`,
+      `DescribeInstances(RegionId=${REGION},InstanceStatus=Released)`,
+      "DescribeInstanceAttribute",
+      "DescribeInstances(RegionId=cn-nowhere) -> 404",
+      "DescribeInstanceAttribute",
+    ]);
+    expect(await status(id)).toBe("Normal");
   });
 
   it("an adopted instance already in the recycle bin: no DeleteInstance; kept, or destroyed when asked", async () => {
@@ -148,7 +177,7 @@ describe("redis.Instance delete: pay-as-you-go", () => {
 });
 
 describe("redis.Instance delete: release protection", () => {
-  it("fails without changing anything", async () => {
+  it("fails without changing anything: DeleteInstance's refusal, no DescribeInstanceAttribute asked", async () => {
     await env.reset();
     const id = await normalInstance();
     await protect(id);
@@ -160,7 +189,9 @@ describe("redis.Instance delete: release protection", () => {
       `redis.Instance ${id}: not released: release protection (InstanceReleaseProtection) is on; nothing was changed.\n` +
         "  What to do: set overrideProtection: true (then `pulumi up`) to turn it off right before the release, or turn release protection off in the Tair (Redis) console, then destroy again.",
     );
-    expect(await changeCalls()).toEqual([]);
+    // The region's list does not say whether protection is on: the release call itself refuses.
+    expect(calls(await env.admin.requests({ product: "r-kvstore" }))).toEqual(["DescribeInstances", "DeleteInstance -> 403"]);
+    expect((await env.admin.requests({ action: "DeleteInstance" }))[0].code).toBe("InstanceReleaseProtection");
     expect(await env.admin.instance(id)).toMatchObject({ status: "Normal", InstanceReleaseProtection: true });
   });
 
@@ -170,6 +201,8 @@ describe("redis.Instance delete: release protection", () => {
     await protect(id);
     await logAfterSetup();
     await instance.delete(id, outputsOf(id, { overrideProtection: true }));
+    // Whether protection is on is asked first (DescribeInstanceAttribute), so that DeleteInstance is not refused.
+    expect((await env.admin.requests({ product: "r-kvstore" }))[0].action).toBe("DescribeInstanceAttribute");
     expect(await changeCalls()).toEqual(["ModifyInstanceAttribute(InstanceReleaseProtection=false)", "DeleteInstance"]);
     expect(await env.admin.instance(id)).toMatchObject({ status: "Released", InstanceReleaseProtection: false });
     expect(env.linesFor(id)[0]).toBe(`${id}: release protection turned off (overrideProtection)`);
@@ -285,7 +318,7 @@ describe("redis.Instance delete: transitions, faults and deadlines", () => {
     const id = await normalInstance();
     await logAfterSetup();
     await env.admin.faults([
-      { product: "r-kvstore", action: "DescribeInstanceAttribute", code: "Throttling.Api", count: 2 },
+      { product: "r-kvstore", action: "DescribeInstances", code: "Throttling.Api", count: 2 },
       { product: "r-kvstore", action: "DeleteInstance", code: "ServiceUnavailable", count: 1 },
       { product: "r-kvstore", action: "DeleteInstance", code: "Throttling.Api", count: 1 },
       { product: "r-kvstore", action: "DestroyInstance", code: "ServiceUnavailable", count: 1 },
@@ -293,8 +326,8 @@ describe("redis.Instance delete: transitions, faults and deadlines", () => {
     await instance.delete(id, outputsOf(id, { purgeRecycleBin: true }));
     const log = await env.admin.requests({ product: "r-kvstore" });
     expect(log.filter((e) => e.fault).map((e) => `${e.action}:${e.fault}:${e.status}`)).toEqual([
-      "DescribeInstanceAttribute:Throttling.Api:403",
-      "DescribeInstanceAttribute:Throttling.Api:403",
+      "DescribeInstances:Throttling.Api:403",
+      "DescribeInstances:Throttling.Api:403",
       "DeleteInstance:ServiceUnavailable:503",
       "DeleteInstance:Throttling.Api:403",
       "DestroyInstance:ServiceUnavailable:503",
