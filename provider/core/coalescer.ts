@@ -12,11 +12,20 @@
 //   - at the latest `windowMs` after its first item.
 // A timer that fires a millisecond later than its neighbours (a busy event loop spreads a wave's timers) thus
 // still joins its wave, and a lone delete waits only the quiet period. Every wait is in cloud ms, compressed by
-// ALICLOUD_RELEASE_TIME_SCALE like every other wait: unscaled, a 50 ms window would be 1.25 s of emulated time at 0.04.
+// ALICLOUD_RELEASE_TIME_SCALE like every other wait (unscaled, a 50 ms window would be 1.25 s of emulated time at
+// 0.04), but never below a few real milliseconds.
 import { timeScale } from "./timing";
 
 /** The quiet period when the caller does not set one (cloud ms): a few pacer intervals. */
 const DEFAULT_QUIET_MS = 150;
+/**
+ * Real ms a batch waits at least, whatever the time scale: a busy event loop fires the timers of one wave a few
+ * milliseconds apart, and compressing time does not make it faster.
+ */
+const MIN_REAL_WAIT_MS = 5;
+
+/** Cloud ms → real ms to wait, never less than MIN_REAL_WAIT_MS. */
+const realWait = (cloudMs: number): number => Math.max(MIN_REAL_WAIT_MS, cloudMs * timeScale());
 
 export interface CoalescerOptions<Item, Result> {
   maxBatch: number;
@@ -65,13 +74,13 @@ export class Coalescer<Item, Result> {
       this.keys.set(key, st);
       if (!st.batch) {
         st.batch = { items: [], settle: [] };
-        if (!st.cap) st.cap = setTimeout(() => this.endWave(key), this.o.windowMs * timeScale());
+        if (!st.cap) st.cap = setTimeout(() => this.endWave(key), realWait(this.o.windowMs));
       }
       const batch = st.batch;
       batch.items.push(item);
       batch.settle.push({ resolve, reject });
       clearTimeout(st.quiet);
-      st.quiet = setTimeout(() => this.endWave(key), Math.min(this.o.quietMs ?? DEFAULT_QUIET_MS, this.o.windowMs) * timeScale());
+      st.quiet = setTimeout(() => this.endWave(key), realWait(Math.min(this.o.quietMs ?? DEFAULT_QUIET_MS, this.o.windowMs)));
       if (batch.items.length >= this.o.maxBatch) {
         st.sent += batch.items.length;
         st.batch = undefined;
