@@ -5,9 +5,9 @@
 // How long a batch waits for company. Deletes in flight together move in waves: their next calls come within a
 // few milliseconds of each other (one reply resolves them all, or replies paced a call apart). So a batch goes
 //   - when it is full (`maxBatch`): the wave goes on in the next batch;
-//   - when the wave is complete: as many items as the previous wave of its key, counting the full batches already
-//     sent in this one (a wave of 128 is 100 + 28; expecting a batch of 28, as a last-batch rule would, splits the
-//     next wave of 128 into 28s);
+//   - soon after the wave is complete: as many items as the previous wave of its key, counting the full batches
+//     already sent in this one (a wave of 128 is 100 + 28; expecting a batch of 28, as a last-batch rule would,
+//     splits the next wave of 128 into 28s), and nobody has joined for a few real milliseconds;
 //   - when no item has come for `quietMs`: a smaller wave than last time, or the first of its key;
 //   - at the latest `windowMs` after its first item.
 // A timer that fires a millisecond later than its neighbours (a busy event loop spreads a wave's timers) thus
@@ -79,16 +79,16 @@ export class Coalescer<Item, Result> {
       const batch = st.batch;
       batch.items.push(item);
       batch.settle.push({ resolve, reject });
-      clearTimeout(st.quiet);
-      st.quiet = setTimeout(() => this.endWave(key), realWait(Math.min(this.o.quietMs ?? DEFAULT_QUIET_MS, this.o.windowMs)));
       if (batch.items.length >= this.o.maxBatch) {
         st.sent += batch.items.length;
         st.batch = undefined;
         void this.execute(key, batch);
-      } else if (st.lastWave > 1 && st.sent + batch.items.length >= st.lastWave) {
-        // The wave is complete: go once the callers already running in this turn of the event loop have joined.
-        setImmediate(() => st.batch === batch && this.endWave(key));
       }
+      // A complete wave goes after the shortest wait (its callers' timers may still be firing, a millisecond
+      // apart); an incomplete one after the quiet period. Either is counted from the last caller that joined.
+      const complete = st.lastWave > 1 && st.sent + (st.batch?.items.length ?? 0) >= st.lastWave;
+      clearTimeout(st.quiet);
+      st.quiet = setTimeout(() => this.endWave(key), complete ? MIN_REAL_WAIT_MS : realWait(Math.min(this.o.quietMs ?? DEFAULT_QUIET_MS, this.o.windowMs)));
     });
   }
 
