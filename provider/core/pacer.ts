@@ -34,6 +34,11 @@ export const PACER = {
    */
   settle: 0.95,
   holdSeconds: 60,
+  /**
+   * A bucket idle this long starts again from its floor (AWS: no such rule). The rate grew while calls were being
+   * sent; a burst after a pause would go out at that rate at once, over a limit it never met.
+   */
+  idleSeconds: 1,
 };
 
 /** Rounding of token arithmetic. */
@@ -80,6 +85,8 @@ export class AdaptiveBucket {
   private lastThrottle: number;
   /** Low demand never drags the rate below this: the starting rate, or the rate just after the last cut. */
   private floorRate: number;
+  /** When a call was last let through or answered. */
+  private lastActive: number;
   throttles = 0;
 
   constructor(private readonly clock: PacerClock = scaledClock, startRate = initialRate()) {
@@ -90,11 +97,13 @@ export class AdaptiveBucket {
     // Start on the plateau of the curve: growth beyond the starting rate is slow at first, then faster.
     this.lastThrottle = now - this.window();
     this.lastRefill = now;
+    this.lastActive = now;
     this.lastRateBucket = Math.floor(now * 2) / 2;
   }
 
   /** Resolves when the caller may send. Callers are served in order. */
   acquire(): Promise<void> {
+    this.wake();
     this.refill();
     if (this.queue.length === 0 && this.tokens >= 1 - EPSILON && this.clock.now() >= this.pausedUntil) {
       this.tokens -= 1;
@@ -109,6 +118,7 @@ export class AdaptiveBucket {
   /** Every answer, throttled or not, adjusts the rate; `retryAfterSeconds` pauses the bucket. */
   answered(throttled: boolean, retryAfterSeconds?: number): void {
     const now = this.clock.now();
+    this.lastActive = now;
     this.measure(now);
     let next: number;
     if (throttled) {
@@ -135,6 +145,18 @@ export class AdaptiveBucket {
     this.refill();
     this.rate = Math.max(PACER.minRate, next);
     if (this.queue.length > 0) this.schedule();
+  }
+
+  /** After idleSeconds without a call: back to the floor, and the send rate measured afresh. */
+  private wake(): void {
+    const now = this.clock.now();
+    if (now - this.lastActive > PACER.idleSeconds && this.queue.length === 0) {
+      this.rate = Math.min(this.rate, this.floorRate);
+      this.measuredRate = 0;
+      this.countInBucket = 0;
+      this.lastRateBucket = Math.floor(now * 2) / 2;
+    }
+    this.lastActive = now;
   }
 
   private window(): number {

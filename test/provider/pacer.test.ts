@@ -92,6 +92,25 @@ describe("pacer: token bucket", () => {
     expect(bucket.rate).toBeGreaterThan(max);
   });
 
+  it("after a pause the rate starts again from its floor: growth earned before the pause is not spent in one burst", async () => {
+    const clock = new ManualClock();
+    const bucket = new AdaptiveBucket(clock, 10);
+    // Ten seconds of demand without a throttle: the rate grows well beyond where it started.
+    const end = clock.t + 10;
+    while (clock.t < end) {
+      const sent = bucket.acquire();
+      await clock.advance(1 / bucket.rate, 0.005);
+      await sent;
+      bucket.answered(false);
+    }
+    expect(bucket.rate).toBeGreaterThan(20);
+    await clock.advance(PACER.idleSeconds + 1, 0.1);
+    // The burst after the pause is spaced at the starting rate again: 10 in the first second, not 20 or more.
+    const times = await admitTimes(bucket, clock, 25, 1);
+    expect(times.length).toBeLessThanOrEqual(11);
+    expect(times[1] - times[0]).toBeCloseTo(0.1, 2);
+  });
+
   it("low demand never drags the rate below where it started", async () => {
     const clock = new ManualClock();
     const bucket = new AdaptiveBucket(clock, 10);
