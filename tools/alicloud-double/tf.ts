@@ -65,11 +65,15 @@ export function isExpected(e: unknown, codes: string[]): boolean {
   return codes.some((c) => e.code === c || e.code.startsWith(c) || e.failure.serviceMessage.includes(c));
 }
 
-/** NeedRetry: throttling, ServiceUnavailable, 5xx and transport errors. */
+/**
+ * NeedRetry: throttling, ServiceUnavailable, 5xx and transport errors. Its `^code: 5\d\d` match on the Go SDK's
+ * message also retries a gateway's HTML error page (502/503/504), which the Node SDK reports as an unparseable reply
+ * (BadReply) without the status.
+ */
 export function needRetry(e: unknown): boolean {
   if (!(e instanceof TfApiError)) return false;
   const { code, statusCode } = e.failure;
-  return /Throttling/.test(code) || code === "ServiceUnavailable" || code === "Timeout" || code === "Network" || code === "ServerError" || (statusCode ?? 0) >= 500;
+  return /Throttling/.test(code) || code === "ServiceUnavailable" || code === "Timeout" || code === "Network" || code === "ServerError" || code === "BadReply" || (statusCode ?? 0) >= 500;
 }
 
 /** NotFoundError: 404, or a NotFound code. */
