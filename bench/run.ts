@@ -197,11 +197,11 @@ function finalLabel(kind: Kind, lifecycle: Lifecycle): string {
  */
 const REAL_MS_PER_INSTANCE = 10;
 
-function timeScaleFor(r: Run, o: Options, rate: number, durations: Record<string, number>): number {
+function timeScaleFor(r: Run, o: Options, durations: Record<string, number>): number {
   if (r.timeScale !== undefined) return r.timeScale;
   if (o.timeScale !== undefined) return o.timeScale;
   if (r.floor) return o.fastestScale;
-  const limit = physicalLimit(r.scenario, lifecycleOf("shipped", r.force), r.parallel, rate, durations).seconds;
+  const limit = physicalLimit(r.scenario, lifecycleOf("shipped", r.force), r.parallel, o.rate, durations).seconds;
   // About 2 ms of CPU per instance goes into a teardown (provider and emulator): allow five times that in real time.
   const realSeconds = Math.max(o.minRealSeconds, REAL_MS_PER_INSTANCE * instancesOf(r.scenario) / 1000);
   const scale = Math.min(1, Math.max(o.fastestScale, realSeconds / limit));
@@ -297,7 +297,7 @@ class Bench {
   }
 
   async run(r: Run): Promise<RunResult> {
-    const scale = timeScaleFor(r, this.o, this.o.rate, this.durations);
+    const scale = timeScaleFor(r, this.o, this.durations);
     await this.emulatorAt(scale);
     const s = this.emu.server;
     this.reset();

@@ -4,9 +4,9 @@
 // bucket. The bucket's rate adapts to the server's answers the way the AWS SDK v3 "adaptive" retry mode does
 // (its DefaultRateLimiter): a throttled answer cuts the rate to 0.7× what was being sent, and the rate grows back
 // along a cubic curve (CUBIC congestion control) that is flat near the rate that was throttled, stays just below
-// it for a minute, and only then probes beyond it, slowly. Unlike the AWS SDK, the bucket is on from the first call, at a conservative rate, so a burst of
-// hundreds of deletes is spread out before the first throttle rather than after; and the server's retry-after
-// pauses the whole bucket, not only the call that was refused.
+// it for a minute, and only then probes beyond it, slowly. Unlike the AWS SDK, the bucket is on from the first
+// call, at a conservative rate, so a burst of hundreds of deletes is spread out before the first throttle rather
+// than after; and the server's retry-after pauses the whole bucket, not only the call that was refused.
 //
 // Rates are requests per second of cloud time: ALICLOUD_RELEASE_TIME_SCALE compresses them like every poll
 // interval, so a sped-up emulator sees the same pace relative to its work as the cloud would.
